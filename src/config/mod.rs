@@ -1,0 +1,430 @@
+//! The merged configuration: types, defaults, and the layering/validation/reload machinery.
+//!
+//! Precedence (INTERFACE.md): CLI flag > environment variable > config file > built-in default.
+
+mod env;
+mod layer;
+mod live;
+mod secret;
+mod template;
+mod validate;
+
+pub use layer::{load, ConfigError, Loaded, Sources};
+pub use live::{spawn_reloader, LiveConfig, ReloadOutcome};
+pub use secret::Secret;
+pub use template::{write_initial_file, write_private as write_secret_file, CONFIG_TEMPLATE};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The whole configuration, as merged from every layer and validated. Passed explicitly (through an
+/// `ArcSwap` in [`LiveConfig`]) rather than held in a global, so tests can run many servers at once.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub log: LogConfig,
+    pub database: DatabaseConfig,
+    pub health: HealthConfig,
+    pub metrics: MetricsConfig,
+    pub auth: AuthConfig,
+    pub circuit_breakers: BreakersConfig,
+    pub tmdb: TmdbConfig,
+    pub hdbits: HdbitsConfig,
+    pub qbittorrent: QbittorrentConfig,
+    pub indexers: IndexersConfig,
+    pub alerts: AlertsConfig,
+    /// Where data lives; set from CLI/env, never from the file itself.
+    #[serde(skip)]
+    pub data_dir: PathBuf,
+    /// The file this config was read from (and where `PUT /api/v1/circuit-breakers` persists).
+    #[serde(skip)]
+    pub config_path: PathBuf,
+}
+
+/// `[server]`: where and how the HTTP server listens.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ServerConfig {
+    pub bind: String,
+    /// Radarr's URL base, reported by `system/status`; reelarr itself serves at the root.
+    pub url_base: String,
+    /// The API key clients (Overseerr, Homepage, pyarr) use; generated on first start.
+    pub api_key: Secret,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: u64,
+    /// How long graceful shutdown waits for in-flight requests before giving up.
+    pub shutdown_grace_seconds: u64,
+}
+
+/// `[log]`: verbosity and format of the log output.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct LogConfig {
+    pub level: String,
+    pub format: String,
+}
+
+/// `[database]`: which store to use.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` or `postgres://...`; empty means `sqlite://<data-dir>/reelarr.db`.
+    pub url: Secret,
+    /// Read connections kept open next to the single writer.
+    pub read_pool_size: u32,
+    /// How long SQLite waits on a lock before reporting "busy" (Radarr's 100 ms is a top complaint).
+    pub busy_timeout_ms: u64,
+}
+
+/// `[health]`: the background prober and `/health/detailed`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct HealthConfig {
+    pub check_interval_seconds: u64,
+    pub detailed_cache_seconds: u64,
+    pub detailed_public: bool,
+}
+
+/// `[metrics]`: the Prometheus endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct MetricsConfig {
+    pub public: bool,
+}
+
+/// `[auth]`: sessions and login throttling.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct AuthConfig {
+    pub session_ttl_hours: u64,
+    pub login_max_failures: u32,
+    pub login_window_seconds: u64,
+}
+
+/// One breaker's tunables; the per-service tables live under `[circuit_breakers.<service>]`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct BreakerSettings {
+    pub failure_threshold: u32,
+    pub recovery_timeout_seconds: u64,
+    pub half_open_max_calls: u32,
+    pub success_threshold: u32,
+    pub call_timeout_ms: u64,
+    pub slow_call_ms: u64,
+    /// Percentage (0–100] over the sliding window that also opens the breaker; unset = rule off.
+    pub failure_rate_threshold: Option<f64>,
+    pub window_size: u32,
+    pub minimum_calls: u32,
+    /// Growth of the open period on each consecutive re-open; 1.0 = constant.
+    pub backoff_multiplier: f64,
+    pub max_recovery_timeout_seconds: u64,
+    pub jitter_ratio: f64,
+}
+
+impl BreakerSettings {
+    /// The seed's per-service defaults differ only in threshold and recovery timeout.
+    pub fn seed(failure_threshold: u32, recovery_timeout_seconds: u64) -> Self {
+        BreakerSettings {
+            failure_threshold,
+            recovery_timeout_seconds,
+            half_open_max_calls: 1,
+            success_threshold: 1,
+            call_timeout_ms: 10_000,
+            slow_call_ms: 10_000,
+            failure_rate_threshold: None,
+            window_size: 20,
+            minimum_calls: 10,
+            backoff_multiplier: 1.0,
+            max_recovery_timeout_seconds: recovery_timeout_seconds * 10,
+            jitter_ratio: 0.0,
+        }
+    }
+}
+
+impl Default for BreakerSettings {
+    fn default() -> Self {
+        BreakerSettings::seed(5, 60)
+    }
+}
+
+/// `[circuit_breakers]`: one table per built-in service, plus defaults for Torznab indexers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct BreakersConfig {
+    pub tmdb: BreakerSettings,
+    pub hdbits: BreakerSettings,
+    pub qbittorrent: BreakerSettings,
+    pub database: BreakerSettings,
+    /// Applied to every `torznab:<name>` breaker unless `torznab_overrides` names it.
+    pub torznab: BreakerSettings,
+    /// Per-indexer overrides keyed by indexer name, written by `PUT /api/v1/circuit-breakers/torznab:<name>`.
+    pub torznab_overrides: BTreeMap<String, BreakerSettings>,
+}
+
+impl BreakersConfig {
+    /// The settings for a breaker by its registry name (`tmdb`, `torznab:prowlarr`, ...).
+    pub fn get(&self, service: &str) -> Option<&BreakerSettings> {
+        match service {
+            "tmdb" => Some(&self.tmdb),
+            "hdbits" => Some(&self.hdbits),
+            "qbittorrent" => Some(&self.qbittorrent),
+            "database" => Some(&self.database),
+            other => other
+                .strip_prefix("torznab:")
+                .map(|name| self.torznab_overrides.get(name).unwrap_or(&self.torznab)),
+        }
+    }
+
+    /// Mutable access used by the live-update endpoint; a Torznab indexer gets its own override table.
+    pub fn get_mut(&mut self, service: &str) -> Option<&mut BreakerSettings> {
+        match service {
+            "tmdb" => Some(&mut self.tmdb),
+            "hdbits" => Some(&mut self.hdbits),
+            "qbittorrent" => Some(&mut self.qbittorrent),
+            "database" => Some(&mut self.database),
+            other => {
+                let name = other.strip_prefix("torznab:")?;
+                let base = self.torznab.clone();
+                Some(
+                    self.torznab_overrides
+                        .entry(name.to_string())
+                        .or_insert(base),
+                )
+            }
+        }
+    }
+}
+
+impl Default for BreakersConfig {
+    fn default() -> Self {
+        BreakersConfig {
+            tmdb: BreakerSettings::seed(5, 60),
+            hdbits: BreakerSettings::seed(3, 90),
+            qbittorrent: BreakerSettings::seed(3, 30),
+            database: BreakerSettings {
+                call_timeout_ms: 5_000,
+                slow_call_ms: 5_000,
+                ..BreakerSettings::seed(2, 15)
+            },
+            torznab: BreakerSettings::seed(3, 90),
+            torznab_overrides: BTreeMap::new(),
+        }
+    }
+}
+
+/// `[tmdb]`: the metadata source.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TmdbConfig {
+    pub api_key: Secret,
+    pub api_url: String,
+    pub timeout_seconds: u64,
+    pub cache_ttl_seconds: u64,
+    pub negative_cache_ttl_seconds: u64,
+}
+
+/// `[hdbits]`: the private tracker's JSON API.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct HdbitsConfig {
+    pub username: String,
+    pub passkey: Secret,
+    pub api_url: String,
+    pub timeout_seconds: u64,
+    /// Client-side quota; HDBits documents about 150 requests per hour per user.
+    pub requests_per_hour: u32,
+}
+
+/// `[qbittorrent]`: the download client.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct QbittorrentConfig {
+    pub url: String,
+    pub username: String,
+    pub password: Secret,
+    pub category: String,
+    pub timeout_seconds: u64,
+}
+
+/// `[indexers]`: Torznab endpoints (Prowlarr, Jackett).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct IndexersConfig {
+    pub torznab: Vec<TorznabIndexer>,
+}
+
+/// One `[[indexers.torznab]]` table; its breaker is `torznab:<name>`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TorznabIndexer {
+    pub name: String,
+    pub url: String,
+    pub api_key: Secret,
+    pub enabled: bool,
+    pub timeout_seconds: u64,
+}
+
+impl Default for TorznabIndexer {
+    fn default() -> Self {
+        TorznabIndexer {
+            name: String::new(),
+            url: String::new(),
+            api_key: Secret::default(),
+            enabled: true,
+            timeout_seconds: 15,
+        }
+    }
+}
+
+/// `[alerts]`: where breaker alerts are POSTed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct AlertsConfig {
+    pub webhooks: Vec<String>,
+    pub timeout_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: ServerConfig::default(),
+            log: LogConfig::default(),
+            database: DatabaseConfig::default(),
+            health: HealthConfig::default(),
+            metrics: MetricsConfig::default(),
+            auth: AuthConfig::default(),
+            circuit_breakers: BreakersConfig::default(),
+            tmdb: TmdbConfig::default(),
+            hdbits: HdbitsConfig::default(),
+            qbittorrent: QbittorrentConfig::default(),
+            indexers: IndexersConfig::default(),
+            alerts: AlertsConfig::default(),
+            data_dir: PathBuf::new(),
+            config_path: PathBuf::new(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: "0.0.0.0:7878".into(),
+            url_base: String::new(),
+            api_key: Secret::default(),
+            max_body_bytes: 1024 * 1024,
+            shutdown_grace_seconds: 30,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            level: "info".into(),
+            format: "text".into(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: Secret::default(),
+            read_pool_size: 4,
+            busy_timeout_ms: 5_000,
+        }
+    }
+}
+
+impl Default for HealthConfig {
+    fn default() -> Self {
+        HealthConfig {
+            check_interval_seconds: 30,
+            detailed_cache_seconds: 10,
+            detailed_public: false,
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            session_ttl_hours: 24 * 30,
+            login_max_failures: 5,
+            login_window_seconds: 60,
+        }
+    }
+}
+
+impl Default for TmdbConfig {
+    fn default() -> Self {
+        TmdbConfig {
+            api_key: Secret::default(),
+            api_url: "https://api.themoviedb.org/3".into(),
+            timeout_seconds: 10,
+            cache_ttl_seconds: 24 * 3600,
+            negative_cache_ttl_seconds: 300,
+        }
+    }
+}
+
+impl Default for HdbitsConfig {
+    fn default() -> Self {
+        HdbitsConfig {
+            username: String::new(),
+            passkey: Secret::default(),
+            api_url: "https://hdbits.org/api".into(),
+            timeout_seconds: 15,
+            requests_per_hour: 150,
+        }
+    }
+}
+
+impl Default for QbittorrentConfig {
+    fn default() -> Self {
+        QbittorrentConfig {
+            url: "http://127.0.0.1:8080".into(),
+            username: String::new(),
+            password: Secret::default(),
+            category: "reelarr".into(),
+            timeout_seconds: 10,
+        }
+    }
+}
+
+impl Default for AlertsConfig {
+    fn default() -> Self {
+        AlertsConfig {
+            webhooks: Vec::new(),
+            timeout_seconds: 5,
+        }
+    }
+}
+
+impl Config {
+    /// The effective database URL: the configured one, or SQLite inside the data dir.
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("reelarr.db").display())
+        } else {
+            self.database.url.expose().to_string()
+        }
+    }
+
+    /// Every breaker name this configuration asks for, in a stable order.
+    pub fn breaker_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = ["tmdb", "hdbits", "qbittorrent", "database"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        names.extend(
+            self.indexers
+                .torznab
+                .iter()
+                .map(|i| format!("torznab:{}", i.name)),
+        );
+        names
+    }
+}

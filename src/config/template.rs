@@ -1,0 +1,213 @@
+//! The config file written on first start: every default, with a comment saying what it does.
+//! A unit test keeps it equal to `Config::default()`.
+
+use std::io::Write;
+use std::path::Path;
+
+/// The commented default configuration; `@API_KEY@` is replaced by the generated key.
+pub const CONFIG_TEMPLATE: &str = r#"# reelarr configuration. Written with the defaults on first start; edit freely.
+# Precedence: command-line flag > environment variable > this file > built-in default.
+# Changes to thresholds and timeouts are picked up within 5 seconds (or at once on SIGHUP);
+# an invalid edit is rejected whole and the running configuration stays.
+
+[server]
+# Address and port of the web UI and API (env REELARR_BIND).
+bind = "0.0.0.0:7878"
+# Reported to Radarr clients as urlBase.
+url_base = ""
+# API key for Radarr clients (Overseerr, Homepage, pyarr): X-Api-Key header, ?apikey= or Bearer.
+api_key = "@API_KEY@"
+# Largest accepted request body, in bytes.
+max_body_bytes = 1048576
+# How long a shutdown waits for requests in flight.
+shutdown_grace_seconds = 30
+
+[log]
+# trace, debug, info, warn, error, or a filter such as "info,reelarr=debug" (env REELARR_LOG).
+level = "info"
+# "text" for people, "json" for machines (env REELARR_LOG_FORMAT).
+format = "text"
+
+[database]
+# Empty: SQLite at <data-dir>/reelarr.db. Or postgres://user:pass@host:5432/db (env REELARR_DATABASE_URL).
+url = ""
+read_pool_size = 4
+busy_timeout_ms = 5000
+
+[health]
+# Background probe of every configured service (env HEALTH_CHECK_INTERVAL_SECONDS).
+check_interval_seconds = 30
+# How long /health/detailed answers from cache (env DETAILED_HEALTH_CACHE_SECONDS).
+detailed_cache_seconds = 10
+# Serve /health/detailed without authentication.
+detailed_public = false
+
+[metrics]
+# Serve /metrics without authentication (for a Prometheus scraper without the API key).
+public = false
+
+[auth]
+session_ttl_hours = 720
+# Failed logins allowed per client address within the window before it must wait.
+login_max_failures = 5
+login_window_seconds = 60
+
+# Circuit breakers: failure_threshold consecutive failures open the breaker; after
+# recovery_timeout_seconds one trial call is let through (half-open); success closes it again.
+# env CIRCUIT_BREAKER_<SERVICE>_THRESHOLD and CIRCUIT_BREAKER_<SERVICE>_TIMEOUT_SECONDS.
+[circuit_breakers.tmdb]
+failure_threshold = 5
+recovery_timeout_seconds = 60
+# Trial calls admitted at once while half-open, and successes needed to close.
+half_open_max_calls = 1
+success_threshold = 1
+# Every call is abandoned after this long; a call slower than slow_call_ms counts as a failure.
+call_timeout_ms = 10000
+slow_call_ms = 10000
+# Optional: also open when more than this percentage of the last window_size calls failed
+# (once minimum_calls were made). Uncomment to enable.
+# failure_rate_threshold = 50.0
+window_size = 20
+minimum_calls = 10
+# Optional: grow the open period on each consecutive re-open (1.0 = off), capped, with jitter.
+backoff_multiplier = 1.0
+max_recovery_timeout_seconds = 600
+jitter_ratio = 0.0
+
+[circuit_breakers.hdbits]
+failure_threshold = 3
+recovery_timeout_seconds = 90
+half_open_max_calls = 1
+success_threshold = 1
+call_timeout_ms = 10000
+slow_call_ms = 10000
+window_size = 20
+minimum_calls = 10
+backoff_multiplier = 1.0
+max_recovery_timeout_seconds = 900
+jitter_ratio = 0.0
+
+[circuit_breakers.qbittorrent]
+failure_threshold = 3
+recovery_timeout_seconds = 30
+half_open_max_calls = 1
+success_threshold = 1
+call_timeout_ms = 10000
+slow_call_ms = 10000
+window_size = 20
+minimum_calls = 10
+backoff_multiplier = 1.0
+max_recovery_timeout_seconds = 300
+jitter_ratio = 0.0
+
+[circuit_breakers.database]
+failure_threshold = 2
+recovery_timeout_seconds = 15
+half_open_max_calls = 1
+success_threshold = 1
+call_timeout_ms = 5000
+slow_call_ms = 5000
+window_size = 20
+minimum_calls = 10
+backoff_multiplier = 1.0
+max_recovery_timeout_seconds = 150
+jitter_ratio = 0.0
+
+# Defaults for every torznab:<name> breaker (per-indexer tables go in [circuit_breakers.torznab_overrides.<name>]).
+[circuit_breakers.torznab]
+failure_threshold = 3
+recovery_timeout_seconds = 90
+half_open_max_calls = 1
+success_threshold = 1
+call_timeout_ms = 10000
+slow_call_ms = 10000
+window_size = 20
+minimum_calls = 10
+backoff_multiplier = 1.0
+max_recovery_timeout_seconds = 900
+jitter_ratio = 0.0
+
+[circuit_breakers.torznab_overrides]
+
+[tmdb]
+# env TMDB_API_KEY (or TMDB_API_KEY_FILE). Without it TMDB is "unconfigured".
+api_key = ""
+api_url = "https://api.themoviedb.org/3"
+timeout_seconds = 10
+cache_ttl_seconds = 86400
+negative_cache_ttl_seconds = 300
+
+[hdbits]
+# env HDBITS_USERNAME, HDBITS_PASSKEY (or HDBITS_PASSKEY_FILE).
+username = ""
+passkey = ""
+api_url = "https://hdbits.org/api"
+timeout_seconds = 15
+requests_per_hour = 150
+
+[qbittorrent]
+# env QBITTORRENT_URL, QBITTORRENT_USERNAME, QBITTORRENT_PASSWORD (or QBITTORRENT_PASSWORD_FILE).
+url = "http://127.0.0.1:8080"
+username = ""
+password = ""
+category = "reelarr"
+timeout_seconds = 10
+
+[indexers]
+# Torznab indexers (Prowlarr, Jackett), one table each:
+# [[indexers.torznab]]
+# name = "prowlarr"
+# url = "http://127.0.0.1:9696/1"
+# api_key = "..."
+torznab = []
+
+[alerts]
+# URLs that receive a JSON POST when a breaker opens, stays open > 5 min, fails > 10 %, or recovers.
+webhooks = []
+timeout_seconds = 5
+"#;
+
+/// Writes the commented defaults (with `api_key`) to `path` unless it exists; 0600 because the
+/// file holds the API key. Returns whether it wrote the file.
+pub fn write_initial_file(path: &Path, api_key: &str) -> std::io::Result<bool> {
+    if path.exists() {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let text = CONFIG_TEMPLATE.replace("@API_KEY@", api_key);
+    super::live::atomic_write(path, text.as_bytes())?;
+    Ok(true)
+}
+
+/// Opens a file for writing with mode 0600 (owner only), for files that hold secrets.
+pub(crate) fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+}
+
+/// Writes `bytes` to a new private file and flushes it to disk.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = create_private(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn template_matches_defaults() {
+        let text = CONFIG_TEMPLATE.replace("@API_KEY@", "");
+        let parsed: Config = toml::from_str(&text).expect("template parses");
+        assert_eq!(parsed, Config::default());
+    }
+}

@@ -1,0 +1,188 @@
+//! The one place errors become HTTP: every rejection and every service error turns into
+//! `{"error": "<code>", "message": "<sentence>", ...}` with the right status.
+
+use crate::auth::AuthError;
+use crate::store::StoreError;
+use serde_json::{json, Map, Value};
+use std::convert::Infallible;
+use warp::http::{header, StatusCode};
+use warp::{Rejection, Reply};
+
+/// An error answer: status, stable snake_case code, human message, and optional helpful fields.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub extra: Map<String, Value>,
+    /// Sent as `Retry-After` (seconds) and as `retry_after_seconds` in the body.
+    pub retry_after: Option<u64>,
+}
+
+impl warp::reject::Reject for ApiError {}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            extra: Map::new(),
+            retry_after: None,
+        }
+    }
+
+    /// Adds a field to the JSON body (e.g. `service`).
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.extra.insert(key.to_string(), value.into());
+        self
+    }
+
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "authentication required: send the API key (X-Api-Key header, ?apikey= or Authorization: Bearer) or log in",
+        )
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", what)
+    }
+
+    pub fn payload_too_large(limit: u64) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the request body is larger than the limit of {limit} bytes"),
+        )
+        .with("limit_bytes", limit)
+    }
+
+    /// Something went wrong on our side; the message is generic so internals never leak.
+    pub fn internal(context: &str) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            format!("internal error while {context}; see the server log"),
+        )
+    }
+
+    /// Turns this error into a rejection for use inside filters.
+    pub fn reject(self) -> Rejection {
+        warp::reject::custom(self)
+    }
+
+    /// The JSON response.
+    pub fn into_response(self) -> warp::reply::Response {
+        let mut body = Map::new();
+        body.insert("error".into(), json!(self.code));
+        body.insert("message".into(), json!(self.message));
+        if let Some(s) = self.retry_after {
+            body.insert("retry_after_seconds".into(), json!(s));
+        }
+        body.extend(self.extra);
+        let mut resp =
+            warp::reply::with_status(warp::reply::json(&Value::Object(body)), self.status)
+                .into_response();
+        if let Some(s) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(s));
+        }
+        resp
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        if e.is_outage() {
+            tracing::warn!(error = %e, "database unavailable");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "the database is unavailable right now; try again shortly",
+            )
+            .with("service", "database")
+            .retry_after(5)
+        } else if let StoreError::Constraint(m) = &e {
+            ApiError::new(StatusCode::CONFLICT, "conflict", m.clone())
+        } else {
+            tracing::error!(error = %e, "database error");
+            ApiError::internal("using the database")
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::RateLimited { retry_after } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_login_attempts",
+                e.to_string(),
+            )
+            .retry_after(retry_after.as_secs()),
+            AuthError::InvalidCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                e.to_string(),
+            ),
+            AuthError::WeakPassword(m) => ApiError::bad_request("weak_password", m),
+            AuthError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// warp's `recover`: every rejection becomes the JSON error shape; nothing is a bare 500.
+pub async fn recover(rej: Rejection) -> Result<warp::reply::Response, Infallible> {
+    let err = if let Some(e) = rej.find::<ApiError>() {
+        e.clone()
+    } else if rej.is_not_found() {
+        ApiError::not_found("no such route")
+    } else if let Some(e) = rej.find::<warp::filters::body::BodyDeserializeError>() {
+        ApiError::bad_request("invalid_json", format!("invalid JSON body: {e}"))
+    } else if let Some(e) = rej.find::<warp::reject::InvalidQuery>() {
+        ApiError::bad_request("invalid_query", format!("invalid query string: {e}"))
+    } else if let Some(e) = rej.find::<warp::reject::MissingHeader>() {
+        ApiError::bad_request("missing_header", e.to_string())
+    } else if let Some(e) = rej.find::<warp::reject::InvalidHeader>() {
+        ApiError::bad_request("invalid_header", e.to_string())
+    } else if rej.find::<warp::reject::PayloadTooLarge>().is_some() {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body is too large",
+        )
+    } else if rej.find::<warp::reject::LengthRequired>().is_some() {
+        ApiError::new(
+            StatusCode::LENGTH_REQUIRED,
+            "length_required",
+            "a Content-Length header is required",
+        )
+    } else if let Some(e) = rej.find::<warp::reject::UnsupportedMediaType>() {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            e.to_string(),
+        )
+    } else if rej.find::<warp::reject::MethodNotAllowed>().is_some() {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "this route does not accept that HTTP method",
+        )
+    } else {
+        tracing::error!(rejection = ?rej, "unhandled rejection");
+        ApiError::internal("handling the request")
+    };
+    Ok(err.into_response())
+}

@@ -1,0 +1,79 @@
+//! The command line: parses arguments and hands over to `reelarr::commands`. Nothing else.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "reelarr",
+    version,
+    about = "Radarr-compatible movie manager with circuit breakers on every dependency"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (UI + API). The default when no command is given.
+    Serve {
+        /// Config file (default <data-dir>/config.toml; env REELARR_CONFIG).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Data directory (env REELARR_DATA_DIR).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// ADDRESS:PORT to listen on (env REELARR_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Validate the merged configuration; exit 2 with one line per problem.
+    CheckConfig {
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Ask a running server for /health; exit 0 when healthy or degraded.
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:7878")]
+        url: String,
+    },
+    /// Manage UI users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Read a new password from stdin and store its argon2 hash (works while the server is stopped).
+    SetPassword {
+        #[arg(long, default_value = "admin")]
+        username: String,
+        /// Data directory (env REELARR_DATA_DIR).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match cli.command.unwrap_or(Command::Serve {
+        config: None,
+        data_dir: None,
+        bind: None,
+    }) {
+        Command::Serve {
+            config,
+            data_dir,
+            bind,
+        } => reelarr::commands::serve(config, data_dir, bind),
+        Command::CheckConfig { config } => reelarr::commands::check_config(config),
+        Command::Healthcheck { url } => reelarr::commands::healthcheck(&url),
+        Command::User {
+            command: UserCommand::SetPassword { username, data_dir },
+        } => reelarr::commands::set_password(&username, data_dir),
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,146 @@
+//! Storage: the only place with SQL. A backend-neutral trait, the SQLite implementation, and the
+//! embedded migrations. PostgreSQL (a later issue) implements the same trait.
+
+mod migrate;
+mod sqlite;
+
+pub use migrate::{latest_version, MIGRATIONS};
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A storage failure, classified so the database breaker can tell outages from bad requests.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database stayed locked past `busy_timeout`: counts as a breaker failure.
+    #[error("database is busy (locked past the busy timeout)")]
+    Busy,
+    /// Disk or connection trouble: counts as a breaker failure.
+    #[error("database I/O error: {0}")]
+    Io(String),
+    /// The file was written by a newer reelarr; refusing protects it from a downgrade.
+    #[error("database schema version {found} is newer than this reelarr supports ({supported}); upgrade reelarr or restore a backup")]
+    TooNew { found: i64, supported: i64 },
+    /// A uniqueness or foreign-key rule was broken: the caller's fault, not an outage.
+    #[error("constraint violated: {0}")]
+    Constraint(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+impl StoreError {
+    /// Whether this error means the database itself is unwell (trips the database breaker).
+    pub fn is_outage(&self) -> bool {
+        matches!(self, StoreError::Busy | StoreError::Io(_))
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, msg) => match f.code {
+                C::DatabaseBusy | C::DatabaseLocked => StoreError::Busy,
+                C::SystemIoFailure
+                | C::DiskFull
+                | C::CannotOpen
+                | C::DatabaseCorrupt
+                | C::NotADatabase
+                | C::ReadOnly => StoreError::Io(msg.clone().unwrap_or_else(|| e.to_string())),
+                C::ConstraintViolation => {
+                    StoreError::Constraint(msg.clone().unwrap_or_else(|| e.to_string()))
+                }
+                _ => StoreError::Other(e.to_string()),
+            },
+            _ => StoreError::Other(e.to_string()),
+        }
+    }
+}
+
+/// Shorthand for store results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A UI user (there is one admin today; the table allows more).
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+}
+
+/// A UI session, looked up by the SHA-256 of its cookie value.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A persisted circuit-breaker transition.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StoredEvent {
+    pub service: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// Connection usage for `/health/detailed` (`connection_pool_active` / `_idle`).
+#[derive(Debug, Clone, Copy, Serialize, Default)]
+pub struct PoolStatus {
+    pub active: u32,
+    pub idle: u32,
+}
+
+/// Everything the application asks of its database. Async so that a PostgreSQL backend can await
+/// natively; the SQLite backend runs its blocking work on the blocking thread pool.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A trivial round trip for the health prober (`SELECT 1`).
+    async fn ping(&self) -> StoreResult<()>;
+    /// `PRAGMA integrity_check` or the backend's equivalent; "ok" when healthy.
+    async fn integrity_check(&self) -> StoreResult<String>;
+    /// The applied schema version.
+    async fn schema_version(&self) -> StoreResult<i64>;
+    fn pool_status(&self) -> PoolStatus;
+
+    async fn user_count(&self) -> StoreResult<u64>;
+    async fn user_by_name(&self, username: &str) -> StoreResult<Option<User>>;
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>>;
+    /// Creates the user or replaces its password.
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        must_change: bool,
+    ) -> StoreResult<()>;
+
+    async fn create_session(&self, session: &Session) -> StoreResult<()>;
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64>;
+
+    async fn append_breaker_event(&self, event: &StoredEvent) -> StoreResult<()>;
+    /// Newest first.
+    async fn breaker_events(&self, limit: u32) -> StoreResult<Vec<StoredEvent>>;
+}
+
+/// Opens the store named by a database URL (`sqlite://PATH`); migrates it to the latest version.
+pub async fn open(
+    url: &str,
+    busy_timeout_ms: u64,
+    readers: u32,
+) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let store = SqliteStore::open(path.into(), busy_timeout_ms, readers).await?;
+        Ok(std::sync::Arc::new(store))
+    } else {
+        Err(StoreError::Other(
+            "PostgreSQL support is not built yet (use sqlite://); see the README".into(),
+        ))
+    }
+}

@@ -1,0 +1,390 @@
+//! The embedded SQLite backend: one writer connection and a small read pool, every connection in
+//! WAL mode with a real busy timeout, all work on the blocking thread pool.
+
+use super::migrate::{current_version, latest_version, migrate};
+use super::{PoolStatus, Session, Store, StoreError, StoreResult, StoredEvent, User};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// SQLite store. Cloning shares the same connections.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+    active: AtomicU32,
+}
+
+/// Opens one connection with the pragmas every connection must have.
+fn connect(path: &PathBuf, busy_timeout_ms: u64) -> StoreResult<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_millis(busy_timeout_ms))?;
+    // journal_mode returns a row, so it is read rather than executed.
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") && path.to_str() != Some(":memory:") {
+        return Err(StoreError::Io(format!(
+            "could not switch {} to WAL mode (got {mode})",
+            path.display()
+        )));
+    }
+    conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
+    Ok(conn)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub async fn open(path: PathBuf, busy_timeout_ms: u64, readers: u32) -> StoreResult<Self> {
+        tokio::task::spawn_blocking(move || Self::open_blocking(path, busy_timeout_ms, readers))
+            .await
+            .map_err(|e| StoreError::Other(format!("open task failed: {e}")))?
+    }
+
+    /// Synchronous open, for the CLI commands that run without a server.
+    pub fn open_blocking(path: PathBuf, busy_timeout_ms: u64, readers: u32) -> StoreResult<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::Io(format!("{}: {e}", dir.display())))?;
+        }
+        let mut writer = connect(&path, busy_timeout_ms)?;
+        migrate(&mut writer, latest_version())?;
+        let readers = (0..readers.max(1))
+            .map(|_| connect(&path, busy_timeout_ms).map(Mutex::new))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                readers,
+                next_reader: AtomicUsize::new(0),
+                active: AtomicU32::new(0),
+            }),
+        })
+    }
+
+    /// Runs `f` on a read connection on the blocking pool.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let inner = self.inner.clone();
+        run_blocking(move || {
+            let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
+            let conn = inner.readers[i].lock();
+            let _active = ActiveGuard::new(&inner.active);
+            f(&conn).map_err(StoreError::from)
+        })
+        .await
+    }
+
+    /// Runs `f` on the single writer connection on the blocking pool.
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let inner = self.inner.clone();
+        run_blocking(move || {
+            let mut conn = inner.writer.lock();
+            let _active = ActiveGuard::new(&inner.active);
+            f(&mut conn).map_err(StoreError::from)
+        })
+        .await
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> StoreResult<T> + Send + 'static,
+) -> StoreResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Other(format!("database task failed: {e}")))?
+}
+
+/// Counts a connection as active for as long as it is held.
+struct ActiveGuard<'a>(&'a AtomicU32);
+
+impl<'a> ActiveGuard<'a> {
+    fn new(counter: &'a AtomicU32) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        ActiveGuard(counter)
+    }
+}
+
+impl Drop for ActiveGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        password_hash: r.get(2)?,
+        must_change_password: r.get::<_, i64>(3)? != 0,
+    })
+}
+
+const USER_COLS: &str = "id, username, password_hash, must_change_password";
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.read(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))
+            .await
+            .map(|_| ())
+    }
+
+    async fn integrity_check(&self) -> StoreResult<String> {
+        self.read(|c| c.query_row("PRAGMA integrity_check", [], |r| r.get(0)))
+            .await
+    }
+
+    async fn schema_version(&self) -> StoreResult<i64> {
+        let inner = self.inner.clone();
+        run_blocking(move || current_version(&inner.readers[0].lock())).await
+    }
+
+    fn pool_status(&self) -> PoolStatus {
+        let total = self.inner.readers.len() as u32 + 1;
+        let active = self.inner.active.load(Ordering::Relaxed).min(total);
+        PoolStatus {
+            active,
+            idle: total - active,
+        }
+    }
+
+    async fn user_count(&self) -> StoreResult<u64> {
+        self.read(|c| c.query_row("SELECT COUNT(*) FROM users", [], |r| r.get::<_, i64>(0)))
+            .await
+            .map(|n| n as u64)
+    }
+
+    async fn user_by_name(&self, username: &str) -> StoreResult<Option<User>> {
+        let username = username.to_string();
+        self.read(move |c| {
+            c.query_row(
+                &format!("SELECT {USER_COLS} FROM users WHERE username = ?1"),
+                [username],
+                user_from_row,
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
+        self.read(move |c| {
+            c.query_row(
+                &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
+                [id],
+                user_from_row,
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        must_change: bool,
+    ) -> StoreResult<()> {
+        let (u, h) = (username.to_string(), password_hash.to_string());
+        self.write(move |c| {
+            let now = Utc::now().to_rfc3339();
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO users (username, password_hash, must_change_password, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash,
+                   must_change_password = excluded.must_change_password, updated_at = excluded.updated_at",
+                params![u, h, must_change as i64, now],
+            )?;
+            // A new password ends every existing session of that user.
+            tx.execute(
+                "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)",
+                [&u],
+            )?;
+            tx.commit()
+        })
+        .await
+    }
+
+    async fn create_session(&self, s: &Session) -> StoreResult<()> {
+        let s = s.clone();
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![s.token_hash, s.user_id, Utc::now().to_rfc3339(), s.expires_at.to_rfc3339()],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
+        let t = token_hash.to_string();
+        self.read(move |c| {
+            c.query_row(
+                "SELECT token_hash, user_id, expires_at FROM sessions WHERE token_hash = ?1",
+                [t],
+                |r| {
+                    let exp: String = r.get(2)?;
+                    Ok(Session {
+                        token_hash: r.get(0)?,
+                        user_id: r.get(1)?,
+                        expires_at: DateTime::parse_from_rfc3339(&exp)
+                            .map(|d| d.with_timezone(&Utc))
+                            .unwrap_or_default(),
+                    })
+                },
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        let t = token_hash.to_string();
+        self.write(move |c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [t])
+                .map(|_| ())
+        })
+        .await
+    }
+
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        self.write(move |c| {
+            c.execute(
+                "DELETE FROM sessions WHERE expires_at < ?1",
+                [now.to_rfc3339()],
+            )
+            .map(|n| n as u64)
+        })
+        .await
+    }
+
+    async fn append_breaker_event(&self, e: &StoredEvent) -> StoreResult<()> {
+        let e = e.clone();
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO breaker_events (service, from_state, to_state, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![e.service, e.from, e.to, e.reason, e.at],
+            )?;
+            // Keep the table bounded: the newest 10,000 transitions are plenty of history.
+            c.execute(
+                "DELETE FROM breaker_events WHERE id <= (SELECT MAX(id) FROM breaker_events) - 10000",
+                [],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    async fn breaker_events(&self, limit: u32) -> StoreResult<Vec<StoredEvent>> {
+        self.read(move |c| {
+            let mut st = c.prepare(
+                "SELECT service, from_state, to_state, reason, at FROM breaker_events ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = st.query_map([limit], |r| {
+                Ok(StoredEvent {
+                    service: r.get(0)?,
+                    from: r.get(1)?,
+                    to: r.get(2)?,
+                    reason: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open(dir.path().join("t.db"), 1000, 2)
+            .await
+            .unwrap();
+        (dir, s)
+    }
+
+    #[tokio::test]
+    async fn pragmas_are_set_on_every_connection() {
+        let (_d, s) = store().await;
+        let check = |c: &Connection| {
+            let mode: String = c
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+                .unwrap();
+            let fk: i64 = c
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap();
+            let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+            let busy: i64 = c
+                .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!((mode.as_str(), fk, sync, busy), ("wal", 1, 1, 1000));
+        };
+        check(&s.inner.writer.lock());
+        for r in &s.inner.readers {
+            check(&r.lock());
+        }
+    }
+
+    #[tokio::test]
+    async fn users_sessions_and_events() {
+        let (_d, s) = store().await;
+        assert_eq!(s.user_count().await.unwrap(), 0);
+        s.set_password("admin", "h1", true).await.unwrap();
+        let u = s.user_by_name("admin").await.unwrap().unwrap();
+        assert!(u.must_change_password);
+        let exp = Utc::now() + chrono::Duration::hours(1);
+        s.create_session(&Session {
+            token_hash: "t".into(),
+            user_id: u.id,
+            expires_at: exp,
+        })
+        .await
+        .unwrap();
+        assert_eq!(s.session("t").await.unwrap().unwrap().user_id, u.id);
+        // Changing the password ends sessions.
+        s.set_password("admin", "h2", false).await.unwrap();
+        assert!(s.session("t").await.unwrap().is_none());
+        assert_eq!(
+            s.user_by_id(u.id).await.unwrap().unwrap().password_hash,
+            "h2"
+        );
+
+        for i in 0..3 {
+            s.append_breaker_event(&StoredEvent {
+                service: "tmdb".into(),
+                from: "closed".into(),
+                to: format!("s{i}"),
+                reason: "r".into(),
+                at: "now".into(),
+            })
+            .await
+            .unwrap();
+        }
+        let ev = s.breaker_events(2).await.unwrap();
+        assert_eq!(
+            ev.iter().map(|e| e.to.as_str()).collect::<Vec<_>>(),
+            ["s2", "s1"]
+        );
+        assert_eq!(s.integrity_check().await.unwrap(), "ok");
+        assert_eq!(s.schema_version().await.unwrap(), latest_version());
+    }
+}
