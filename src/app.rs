@@ -1,9 +1,13 @@
 //! Wiring: builds the shared state from a loaded config and runs the server on a listener until a
 //! shutdown signal. `run(listener, state, shutdown)` is the testable entry point.
 
+use crate::alerts::Alerts;
 use crate::auth::AuthService;
+use crate::breaker::{Registry, SystemClock};
 use crate::config::{LiveConfig, Loaded, Sources};
-use crate::store::{self, Store, StoreError};
+use crate::health::HealthState;
+use crate::metrics::HttpMetrics;
+use crate::store::{self, GuardedStore, Store, StoreError};
 use std::future::Future;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
@@ -12,8 +16,16 @@ use std::time::{Duration, Instant};
 /// Everything request handlers and background tasks share. Built once, passed explicitly.
 pub struct AppState {
     pub config: LiveConfig,
+    /// The store behind the `database` breaker.
     pub store: Arc<dyn Store>,
     pub auth: AuthService,
+    /// Every circuit breaker, by service name.
+    pub breakers: Arc<Registry>,
+    pub health: HealthState,
+    pub alerts: Arc<Alerts>,
+    pub http_metrics: HttpMetrics,
+    /// The one outgoing HTTP client (connection pool shared by every service client).
+    pub http: reqwest::Client,
     pub started: Instant,
     pub start_time: chrono::DateTime<chrono::Utc>,
     /// Open HTTP connections, maintained by the server.
@@ -37,13 +49,24 @@ impl AppState {
         sources: Sources,
     ) -> Result<(Arc<Self>, Option<String>), StartError> {
         let cfg = loaded.config;
-        let store = store::open(
+        let raw = store::open(
             &cfg.database_url(),
             cfg.database.busy_timeout_ms,
             cfg.database.read_pool_size,
         )
         .await?;
+        let breakers = crate::resilience::build_registry(&cfg, Arc::new(SystemClock::new()));
+        let db_breaker = breakers
+            .get("database")
+            .ok_or_else(|| StartError::Other("no database breaker".into()))?;
+        let store: Arc<dyn Store> = Arc::new(GuardedStore::new(raw, db_breaker));
         let config = LiveConfig::new(cfg.clone(), sources);
+        crate::resilience::follow_config(&config, breakers.clone());
+        let http = crate::clients::http::shared_client();
+        let alerts = Alerts::start(config.clone(), http.clone(), breakers.clock().clone());
+        let a2 = alerts.clone();
+        breakers.add_listener(Arc::new(move |ev| a2.on_event(ev)));
+        crate::resilience::persist_events(&breakers, store.clone());
         let auth = AuthService::new(store.clone(), config.clone());
         let generated = auth
             .ensure_admin(&cfg.data_dir)
@@ -53,6 +76,11 @@ impl AppState {
             config,
             store,
             auth,
+            breakers,
+            health: HealthState::default(),
+            alerts,
+            http_metrics: HttpMetrics::default(),
+            http,
             started: Instant::now(),
             start_time: chrono::Utc::now(),
             connections: Arc::new(AtomicUsize::new(0)),
@@ -60,12 +88,9 @@ impl AppState {
         Ok((state, generated))
     }
 
-    /// `healthy`, `degraded` or `unhealthy` for `/health`.
-    pub async fn overall_status(&self) -> &'static str {
-        match tokio::time::timeout(Duration::from_secs(2), self.store.ping()).await {
-            Ok(Ok(())) => "healthy",
-            _ => "unhealthy",
-        }
+    /// `healthy`, `degraded` or `unhealthy` for `/health` (from breaker states; no I/O).
+    pub fn overall_status(&self) -> &'static str {
+        crate::health::overall_status(self)
     }
 }
 
@@ -78,6 +103,7 @@ pub async fn run(
 ) -> Result<(), StartError> {
     let reloader = crate::config::spawn_reloader(state.config.clone());
     let purge = spawn_session_purge(state.clone());
+    let prober = crate::health::prober::spawn(state.clone());
     let grace = Duration::from_secs(state.config.get().server.shutdown_grace_seconds);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
@@ -101,6 +127,7 @@ pub async fn run(
     };
     reloader.abort();
     purge.abort();
+    prober.abort();
     result.map_err(|e| StartError::Other(format!("HTTP server: {e}")))
 }
 

@@ -103,51 +103,9 @@ pub struct AuthConfig {
     pub login_window_seconds: u64,
 }
 
-/// One breaker's tunables; the per-service tables live under `[circuit_breakers.<service>]`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(default)]
-pub struct BreakerSettings {
-    pub failure_threshold: u32,
-    pub recovery_timeout_seconds: u64,
-    pub half_open_max_calls: u32,
-    pub success_threshold: u32,
-    pub call_timeout_ms: u64,
-    pub slow_call_ms: u64,
-    /// Percentage (0–100] over the sliding window that also opens the breaker; unset = rule off.
-    pub failure_rate_threshold: Option<f64>,
-    pub window_size: u32,
-    pub minimum_calls: u32,
-    /// Growth of the open period on each consecutive re-open; 1.0 = constant.
-    pub backoff_multiplier: f64,
-    pub max_recovery_timeout_seconds: u64,
-    pub jitter_ratio: f64,
-}
-
-impl BreakerSettings {
-    /// The seed's per-service defaults differ only in threshold and recovery timeout.
-    pub fn seed(failure_threshold: u32, recovery_timeout_seconds: u64) -> Self {
-        BreakerSettings {
-            failure_threshold,
-            recovery_timeout_seconds,
-            half_open_max_calls: 1,
-            success_threshold: 1,
-            call_timeout_ms: 10_000,
-            slow_call_ms: 10_000,
-            failure_rate_threshold: None,
-            window_size: 20,
-            minimum_calls: 10,
-            backoff_multiplier: 1.0,
-            max_recovery_timeout_seconds: recovery_timeout_seconds * 10,
-            jitter_ratio: 0.0,
-        }
-    }
-}
-
-impl Default for BreakerSettings {
-    fn default() -> Self {
-        BreakerSettings::seed(5, 60)
-    }
-}
+/// One breaker's tunables (`[circuit_breakers.<service>]`): the breaker module's own config type,
+/// so what the file says is exactly what the state machine reads.
+pub type BreakerSettings = crate::breaker::BreakerConfig;
 
 /// `[circuit_breakers]`: one table per built-in service, plus defaults for Torznab indexers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -200,15 +158,14 @@ impl BreakersConfig {
 impl Default for BreakersConfig {
     fn default() -> Self {
         BreakersConfig {
-            tmdb: BreakerSettings::seed(5, 60),
-            hdbits: BreakerSettings::seed(3, 90),
-            qbittorrent: BreakerSettings::seed(3, 30),
+            tmdb: BreakerSettings::with_defaults(5, 60),
+            hdbits: BreakerSettings::with_defaults(3, 90),
+            qbittorrent: BreakerSettings::with_defaults(3, 30),
             database: BreakerSettings {
                 call_timeout_ms: 5_000,
-                slow_call_ms: 5_000,
-                ..BreakerSettings::seed(2, 15)
+                ..BreakerSettings::with_defaults(2, 15)
             },
-            torznab: BreakerSettings::seed(3, 90),
+            torznab: BreakerSettings::with_defaults(3, 90),
             torznab_overrides: BTreeMap::new(),
         }
     }

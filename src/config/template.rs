@@ -63,7 +63,7 @@ half_open_max_calls = 1
 success_threshold = 1
 # Every call is abandoned after this long; a call slower than slow_call_ms counts as a failure.
 call_timeout_ms = 10000
-slow_call_ms = 10000
+slow_call_ms = 5000
 # Optional: also open when more than this percentage of the last window_size calls failed
 # (once minimum_calls were made). Uncomment to enable.
 # failure_rate_threshold = 50.0
@@ -80,11 +80,11 @@ recovery_timeout_seconds = 90
 half_open_max_calls = 1
 success_threshold = 1
 call_timeout_ms = 10000
-slow_call_ms = 10000
+slow_call_ms = 5000
 window_size = 20
 minimum_calls = 10
 backoff_multiplier = 1.0
-max_recovery_timeout_seconds = 900
+max_recovery_timeout_seconds = 600
 jitter_ratio = 0.0
 
 [circuit_breakers.qbittorrent]
@@ -93,11 +93,11 @@ recovery_timeout_seconds = 30
 half_open_max_calls = 1
 success_threshold = 1
 call_timeout_ms = 10000
-slow_call_ms = 10000
+slow_call_ms = 5000
 window_size = 20
 minimum_calls = 10
 backoff_multiplier = 1.0
-max_recovery_timeout_seconds = 300
+max_recovery_timeout_seconds = 600
 jitter_ratio = 0.0
 
 [circuit_breakers.database]
@@ -110,7 +110,7 @@ slow_call_ms = 5000
 window_size = 20
 minimum_calls = 10
 backoff_multiplier = 1.0
-max_recovery_timeout_seconds = 150
+max_recovery_timeout_seconds = 600
 jitter_ratio = 0.0
 
 # Defaults for every torznab:<name> breaker (per-indexer tables go in [circuit_breakers.torznab_overrides.<name>]).
@@ -120,11 +120,11 @@ recovery_timeout_seconds = 90
 half_open_max_calls = 1
 success_threshold = 1
 call_timeout_ms = 10000
-slow_call_ms = 10000
+slow_call_ms = 5000
 window_size = 20
 minimum_calls = 10
 backoff_multiplier = 1.0
-max_recovery_timeout_seconds = 900
+max_recovery_timeout_seconds = 600
 jitter_ratio = 0.0
 
 [circuit_breakers.torznab_overrides]

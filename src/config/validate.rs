@@ -164,77 +164,12 @@ fn url(err: &mut impl FnMut(&str, String), key: &str, v: &str) {
     }
 }
 
+/// The breaker module owns the rules; this only prefixes the field with its table.
 fn breaker(err: &mut impl FnMut(&str, String), prefix: &str, s: &BreakerSettings) {
-    let k = |f: &str| format!("{prefix}.{f}");
-    if s.failure_threshold == 0 || s.failure_threshold > 10_000 {
-        err(
-            &k("failure_threshold"),
-            format!("must be 1..=10000, got {}", s.failure_threshold),
-        );
-    }
-    if s.recovery_timeout_seconds == 0 || s.recovery_timeout_seconds > 86_400 {
-        err(
-            &k("recovery_timeout_seconds"),
-            format!(
-                "must be 1..=86400 seconds, got {}",
-                s.recovery_timeout_seconds
-            ),
-        );
-    }
-    if s.half_open_max_calls == 0 {
-        err(
-            &k("half_open_max_calls"),
-            "must be at least 1, got 0".into(),
-        );
-    }
-    if s.success_threshold == 0 {
-        err(&k("success_threshold"), "must be at least 1, got 0".into());
-    }
-    if s.call_timeout_ms == 0 {
-        err(&k("call_timeout_ms"), "must be at least 1, got 0".into());
-    }
-    if s.slow_call_ms == 0 {
-        err(&k("slow_call_ms"), "must be at least 1, got 0".into());
-    }
-    if let Some(r) = s.failure_rate_threshold {
-        if !(r > 0.0 && r <= 100.0) {
-            err(
-                &k("failure_rate_threshold"),
-                format!("must be a percentage in (0, 100], got {r}"),
-            );
+    if let Err(msg) = s.validate() {
+        match msg.split_once(": ") {
+            Some((field, why)) => err(&format!("{prefix}.{field}"), why.to_string()),
+            None => err(prefix, msg),
         }
-    }
-    if s.window_size == 0 || s.window_size > 10_000 {
-        err(
-            &k("window_size"),
-            format!("must be 1..=10000, got {}", s.window_size),
-        );
-    }
-    if s.minimum_calls == 0 {
-        err(&k("minimum_calls"), "must be at least 1, got 0".into());
-    }
-    if !(s.backoff_multiplier >= 1.0 && s.backoff_multiplier <= 100.0) {
-        err(
-            &k("backoff_multiplier"),
-            format!(
-                "must be between 1.0 and 100.0, got {}",
-                s.backoff_multiplier
-            ),
-        );
-    }
-    if s.max_recovery_timeout_seconds < s.recovery_timeout_seconds {
-        err(
-            &k("max_recovery_timeout_seconds"),
-            format!(
-                "must be at least recovery_timeout_seconds ({}), got {}",
-                s.recovery_timeout_seconds, s.max_recovery_timeout_seconds
-            ),
-        );
-    }
-    if !(0.0..=1.0).contains(&s.jitter_ratio) {
-        err(
-            &k("jitter_ratio"),
-            format!("must be between 0.0 and 1.0, got {}", s.jitter_ratio),
-        );
     }
 }

@@ -106,13 +106,19 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         if e.is_outage() {
             tracing::warn!(error = %e, "database unavailable");
+            let retry = match e {
+                StoreError::Unavailable {
+                    retry_after_seconds,
+                } => retry_after_seconds,
+                _ => 5,
+            };
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database_unavailable",
                 "the database is unavailable right now; try again shortly",
             )
             .with("service", "database")
-            .retry_after(5)
+            .retry_after(retry)
         } else if let StoreError::Constraint(m) = &e {
             ApiError::new(StatusCode::CONFLICT, "conflict", m.clone())
         } else {

@@ -18,7 +18,7 @@ pub fn routes(
         .and(warp::get())
         .and(with_state(state))
         .then(|state: Arc<AppState>| async move {
-            let status = state.overall_status().await;
+            let status = state.overall_status();
             let code = if status == "unhealthy" {
                 StatusCode::SERVICE_UNAVAILABLE
             } else {

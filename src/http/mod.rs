@@ -3,9 +3,12 @@
 
 pub mod auth;
 pub mod body;
+mod breakers;
 pub mod error;
 mod health;
+mod observability;
 mod ui;
+mod v3;
 
 use crate::app::AppState;
 use std::convert::Infallible;
@@ -28,8 +31,15 @@ pub fn with_state(
 pub fn routes(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (warp::reply::Response,), Error = Infallible> + Clone {
+    let metrics = state.clone();
     let api = health::routes(state.clone())
         .or(auth::routes(state.clone()))
+        .unify()
+        .or(observability::routes(state.clone()))
+        .unify()
+        .or(breakers::routes(state.clone()))
+        .unify()
+        .or(v3::routes(state.clone()))
         .unify()
         .or(ui::routes())
         .unify();
@@ -38,7 +48,10 @@ pub fn routes(
         .unify()
         .recover(error::recover)
         .unify()
-        .with(warp::log::custom(|info| {
+        .with(warp::log::custom(move |info| {
+            metrics
+                .http_metrics
+                .record(info.path(), info.status().as_u16());
             // The path only: the query may carry ?apikey=.
             tracing::info!(
                 target: "reelarr::http",

@@ -1,9 +1,11 @@
 //! Storage: the only place with SQL. A backend-neutral trait, the SQLite implementation, and the
 //! embedded migrations. PostgreSQL (a later issue) implements the same trait.
 
+mod guarded;
 mod migrate;
 mod sqlite;
 
+pub use guarded::GuardedStore;
 pub use migrate::{latest_version, MIGRATIONS};
 pub use sqlite::SqliteStore;
 
@@ -17,6 +19,14 @@ pub enum StoreError {
     /// The database stayed locked past `busy_timeout`: counts as a breaker failure.
     #[error("database is busy (locked past the busy timeout)")]
     Busy,
+    /// A call took longer than the database breaker's call timeout.
+    #[error("database call timed out")]
+    Timeout,
+    /// The database breaker is open: failing fast instead of waiting on a sick database.
+    #[error(
+        "the database is unavailable (circuit breaker open); retry in {retry_after_seconds} s"
+    )]
+    Unavailable { retry_after_seconds: u64 },
     /// Disk or connection trouble: counts as a breaker failure.
     #[error("database I/O error: {0}")]
     Io(String),
@@ -33,7 +43,13 @@ pub enum StoreError {
 impl StoreError {
     /// Whether this error means the database itself is unwell (trips the database breaker).
     pub fn is_outage(&self) -> bool {
-        matches!(self, StoreError::Busy | StoreError::Io(_))
+        matches!(
+            self,
+            StoreError::Busy
+                | StoreError::Io(_)
+                | StoreError::Timeout
+                | StoreError::Unavailable { .. }
+        )
     }
 }
 

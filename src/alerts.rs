@@ -1,0 +1,216 @@
+//! The seed's recommended alerts — breaker opened, failure rate above 10 %, open for more than
+//! 5 minutes, recovered — kept as active entries (shown by `/api/v3/health`) and POSTed as JSON
+//! to the configured webhooks. The sender has its own timeout and breaker and never blocks the
+//! caller: alerts go through a bounded channel and are dropped (with a warning) when it is full.
+
+use crate::app::AppState;
+use crate::breaker::{BreakerConfig, BreakerEvent, BreakerState, CallError, CircuitBreaker, Clock};
+use crate::clients::http::HttpError;
+use crate::config::LiveConfig;
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Failure rate above which a warning is raised (the seed's 10 %).
+pub const FAILURE_RATE_ALERT: f64 = 0.10;
+/// How long a breaker may stay open before the "open too long" alert.
+pub const OPEN_TOO_LONG: Duration = Duration::from_secs(5 * 60);
+/// How long a "recovered" notice stays in the active list.
+const RECOVERED_VISIBLE: Duration = Duration::from_secs(10 * 60);
+
+/// The kinds of alert, as sent in the webhook's `alert` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    BreakerOpened,
+    HighFailureRate,
+    OpenTooLong,
+    Recovered,
+}
+
+/// One alert: what happened to which service, and when.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alert {
+    pub alert: AlertKind,
+    pub service: String,
+    /// `critical`, `warning` or `info`.
+    pub severity: &'static str,
+    pub message: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Active alerts plus the webhook queue.
+pub struct Alerts {
+    active: Mutex<BTreeMap<(String, AlertKind), Alert>>,
+    tx: tokio::sync::mpsc::Sender<Alert>,
+}
+
+impl Alerts {
+    /// Creates the alert book and starts the webhook sender.
+    pub fn start(config: LiveConfig, http: reqwest::Client, clock: Arc<dyn Clock>) -> Arc<Self> {
+        let (tx, rx) = tokio::sync::mpsc::channel(256);
+        let breaker = Arc::new(CircuitBreaker::new(
+            "webhooks",
+            BreakerConfig::with_defaults(3, 60),
+            clock,
+        ));
+        tokio::spawn(send_loop(rx, config, http, breaker));
+        Arc::new(Alerts {
+            active: Mutex::new(BTreeMap::new()),
+            tx,
+        })
+    }
+
+    /// Alerts currently in force, most severe first.
+    pub fn active(&self) -> Vec<Alert> {
+        let now = Utc::now();
+        let mut book = self.active.lock();
+        book.retain(|(_, k), a| {
+            *k != AlertKind::Recovered
+                || (now - a.at).to_std().unwrap_or_default() < RECOVERED_VISIBLE
+        });
+        book.values().cloned().collect()
+    }
+
+    fn raise(&self, kind: AlertKind, service: &str, severity: &'static str, message: String) {
+        let alert = Alert {
+            alert: kind,
+            service: service.to_string(),
+            severity,
+            message,
+            at: Utc::now(),
+        };
+        let fresh = self
+            .active
+            .lock()
+            .insert((service.to_string(), kind), alert.clone())
+            .is_none();
+        if fresh {
+            tracing::warn!(service, alert = ?kind, "{}", alert.message);
+            if self.tx.try_send(alert).is_err() {
+                tracing::warn!(service, "alert webhook queue full; alert not sent");
+            }
+        }
+    }
+
+    fn clear(&self, kind: AlertKind, service: &str) -> bool {
+        self.active
+            .lock()
+            .remove(&(service.to_string(), kind))
+            .is_some()
+    }
+
+    /// Registry listener: opened and recovered come straight from transitions.
+    pub fn on_event(&self, ev: &BreakerEvent) {
+        match ev.to {
+            BreakerState::Open | BreakerState::ForcedOpen
+                if !matches!(
+                    ev.from,
+                    BreakerState::Open | BreakerState::ForcedOpen | BreakerState::HalfOpen
+                ) =>
+            {
+                self.clear(AlertKind::Recovered, &ev.service);
+                self.raise(
+                    AlertKind::BreakerOpened,
+                    &ev.service,
+                    "critical",
+                    format!("circuit breaker for {} opened: {}", ev.service, ev.reason),
+                );
+            }
+            BreakerState::Closed | BreakerState::Disabled if ev.from != BreakerState::Closed => {
+                let was_down = self.clear(AlertKind::BreakerOpened, &ev.service)
+                    | self.clear(AlertKind::OpenTooLong, &ev.service);
+                if was_down {
+                    self.raise(
+                        AlertKind::Recovered,
+                        &ev.service,
+                        "info",
+                        format!("{} recovered; circuit breaker closed", ev.service),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Periodic checks (run by the prober): failure rate above 10 % and open for over 5 minutes.
+pub fn evaluate(state: &AppState) {
+    let now = Utc::now();
+    for b in state.breakers.all() {
+        let snap = b.snapshot();
+        let name = b.name();
+        let cfg = b.config();
+        if snap.failure_rate > FAILURE_RATE_ALERT
+            && snap.window_calls >= cfg.minimum_calls.min(cfg.window_size)
+        {
+            state.alerts.raise(
+                AlertKind::HighFailureRate,
+                name,
+                "warning",
+                format!(
+                    "{name}: {:.1} % of the last {} calls failed",
+                    snap.failure_rate * 100.0,
+                    snap.window_calls
+                ),
+            );
+        } else {
+            state.alerts.clear(AlertKind::HighFailureRate, name);
+        }
+        match snap.opened_at {
+            Some(at)
+                if snap.state.is_open()
+                    && (now - at).to_std().unwrap_or_default() > OPEN_TOO_LONG =>
+            {
+                state.alerts.raise(
+                    AlertKind::OpenTooLong,
+                    name,
+                    "critical",
+                    format!(
+                        "circuit breaker for {name} has been open since {}",
+                        at.to_rfc3339()
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+async fn send_loop(
+    mut rx: tokio::sync::mpsc::Receiver<Alert>,
+    config: LiveConfig,
+    http: reqwest::Client,
+    breaker: Arc<CircuitBreaker>,
+) {
+    while let Some(alert) = rx.recv().await {
+        let cfg = config.get();
+        let timeout = Duration::from_secs(cfg.alerts.timeout_seconds);
+        for url in &cfg.alerts.webhooks {
+            let send = async {
+                let resp = http
+                    .post(url)
+                    .timeout(timeout)
+                    .json(&alert)
+                    .send()
+                    .await
+                    .map_err(|e| HttpError::from_reqwest("webhooks", e))?;
+                if resp.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(HttpError::from_status("webhooks", &resp))
+                }
+            };
+            match breaker.call(send).await {
+                Ok(()) => {}
+                Err(CallError::Open(_)) => {
+                    tracing::warn!("alert webhook skipped: its circuit breaker is open");
+                }
+                Err(e) => tracing::warn!(error = %e, "alert webhook failed"),
+            }
+        }
+    }
+}

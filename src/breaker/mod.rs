@@ -1,0 +1,61 @@
+//! Circuit breakers for every external dependency (TMDB, HDBits, Torznab indexers,
+//! qBittorrent, the database).
+//!
+//! Why: a dead or slow service must not drag the whole app down. Each dependency gets a
+//! [`CircuitBreaker`] that stops calling it after repeated failures, probes it again after a
+//! recovery timeout, and reports everything it does (snapshots, events, metrics).
+//!
+//! States: `closed` → `open` after `failure_threshold` consecutive failures (or, optionally,
+//! a failure rate over a sliding window); `open` → `half_open` once the recovery timeout has
+//! elapsed (checked lazily on the next call); `half_open` admits `half_open_max_calls` trials
+//! at once, closes after `success_threshold` successes and re-opens on any trial failure.
+//! Operators may force `forced_open` or `disabled` (forced closed).
+//!
+//! Usage:
+//!
+//! ```ignore
+//! let registry = Registry::new(Arc::new(SystemClock::new()));
+//! let tmdb = registry.register("tmdb", BreakerConfig::with_defaults(5, 60));
+//! registry.add_listener(Arc::new(|ev: &BreakerEvent| { /* persist, webhook */ }));
+//! // async: classify errors once via `Classify`
+//! let movie = tmdb.call(client.movie(603)).await?;
+//! // or sync / manual:
+//! let permit = tmdb.try_acquire()?;
+//! permit.success(elapsed);
+//! ```
+
+mod call;
+mod clock;
+mod config;
+mod events;
+mod machine;
+mod outcome;
+mod permit;
+mod record;
+mod registry;
+mod snapshot;
+mod state;
+mod stats;
+mod transition;
+
+#[cfg(test)]
+mod tests_concurrency;
+#[cfg(test)]
+mod tests_features;
+#[cfg(test)]
+mod tests_model;
+#[cfg(test)]
+mod tests_transitions;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{
+    BreakerConfig, BreakerConfigPatch, MAX_HALF_OPEN_CALLS, MAX_WINDOW_SIZE, SEED_DEFAULTS,
+};
+pub use events::{BreakerEvent, EventHub, Listener, DEFAULT_EVENT_CAPACITY};
+pub use machine::CircuitBreaker;
+pub use outcome::{CallError, Classify, FailureClass, FailureKind, Outcome, Rejected};
+pub use permit::Permit;
+pub use registry::{Registry, RegistryError};
+pub use snapshot::BreakerSnapshot;
+pub use state::BreakerState;
+pub use stats::{HistogramSnapshot, LATENCY_BUCKETS_SECONDS};

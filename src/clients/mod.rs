@@ -1,0 +1,5 @@
+//! Clients of external services. Each has a base URL, credentials and a timeout, returns typed
+//! errors naming the service, and is called through that service's circuit breaker.
+
+pub mod http;
+pub mod probe;

@@ -1,0 +1,4 @@
+//! Core domain model: Radarr-compatible qualities and release-name parsing.
+
+pub mod parser;
+pub mod quality;

@@ -1,0 +1,117 @@
+//! Release-name clean-up before tokenising: input cap, file extension,
+//! website prefixes, tracker tags and leading `[prefix]` brackets.
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+/// Longest input (bytes) the parser looks at; release names are < 300.
+pub(crate) const MAX_INPUT: usize = 512;
+
+/// Truncate `s` to at most `max` bytes on a char boundary.
+pub(crate) fn cap(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+const EXTENSIONS: &[&str] = &[
+    "mkv", "mp4", "avi", "m4v", "wmv", "mov", "ts", "m2ts", "mts", "mpg", "mpeg", "iso", "img",
+    "vob", "flv", "webm", "ogm", "3gp", "wtv", "rmvb", "asf", "strm", "par2", "nzb", "torrent",
+    "rar",
+];
+
+const JUNK_TAGS: &[&str] = &[
+    "ettv", "rartv", "rarbg", "cttv", "eztv", "ethd", "tgx", "publichd", "vtv", "mkvcage", "eztvx",
+    "ion10",
+];
+
+static WEBSITE_PREFIX: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)^(?:\[\s*[-a-z0-9]+(?:\.[a-z0-9]+)+\s*\][ ._-]*|www\.[-a-z0-9]+\.[a-z]{2,4}[ ._-]*)",
+    )
+    .expect("valid regex")
+});
+
+/// The release name after clean-up, plus what clean-up learnt.
+pub(crate) struct Cleaned {
+    /// Cleaned name (extension, site prefixes and tracker tags removed).
+    pub text: String,
+    /// Byte offset in `text` where the movie name starts (after `[..]` prefixes).
+    pub body_start: usize,
+    /// The file had an `.iso` extension (a disc image).
+    pub iso: bool,
+    /// First `[prefix]` bracket, anime-style release group candidate.
+    pub prefix: Option<String>,
+}
+
+fn is_junk_tag(content: &str) -> bool {
+    let c = content.trim().to_ascii_lowercase();
+    if JUNK_TAGS.contains(&c.as_str()) {
+        return true;
+    }
+    // Website tags like [rarbg.com]; YTS.MX and friends are groups, not sites.
+    let tld = c.rsplit('.').next().unwrap_or("");
+    c.contains('.')
+        && !c.starts_with("yts")
+        && (2..=4).contains(&tld.len())
+        && tld.bytes().all(|b| b.is_ascii_alphabetic())
+        && c.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
+/// Strip extension, website prefix/suffix, tracker tags and leading
+/// `[request]` brackets.
+pub(crate) fn clean(input: &str) -> Cleaned {
+    let mut s: &str = input.trim();
+    let mut iso = false;
+    if let Some(dot) = s.rfind('.') {
+        let ext = &s[dot + 1..];
+        if (2..=7).contains(&ext.len()) && EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
+            iso = ext.eq_ignore_ascii_case("iso") || ext.eq_ignore_ascii_case("img");
+            s = &s[..dot];
+        }
+    }
+    if let Some(m) = WEBSITE_PREFIX.find(s) {
+        s = &s[m.end()..];
+    }
+    for _ in 0..6 {
+        s = s.trim_end_matches([' ', '-', '_', '.']);
+        let Some(open) = s.rfind('[') else { break };
+        if !s.ends_with(']') || !is_junk_tag(&s[open + 1..s.len() - 1]) {
+            break;
+        }
+        s = &s[..open];
+    }
+    let text = s.replace('【', "[").replace('】', "]");
+    let mut body_start = 0;
+    let mut prefix = None;
+    while text[body_start..].starts_with('[') {
+        let Some(close) = text[body_start..].find(']') else {
+            break;
+        };
+        if prefix.is_none() {
+            prefix = Some(text[body_start + 1..body_start + close].trim().to_string());
+        }
+        body_start += close + 1;
+        body_start += text[body_start..].len()
+            - text[body_start..]
+                .trim_start_matches([' ', '.', '_', '-'])
+                .len();
+    }
+    if body_start >= text.len() {
+        // Everything was bracketed: parse it as is.
+        body_start = 0;
+        prefix = None;
+    }
+    Cleaned {
+        text,
+        body_start,
+        iso,
+        prefix,
+    }
+}

@@ -1,0 +1,225 @@
+//! Release-title parser: turns `Movie.Title.2019.1080p.BluRay.x264-GROUP`
+//! into a [`ParsedRelease`] (title, year, Radarr quality, codec, HDR,
+//! audio, edition, languages, group, revision), following Radarr's own
+//! parsing rules so decisions match what Radarr users expect.
+//!
+//! The parser never panics and caps the input it looks at
+//! (512 bytes, a bounded number of tokens), so any indexer string
+//! can be fed to it safely.
+
+mod clean;
+mod group;
+mod language;
+mod media;
+mod quality_detect;
+mod title;
+mod tokens;
+
+#[cfg(test)]
+mod tests;
+
+pub use language::Language;
+pub use media::{Audio, Codec, HdrFormat};
+
+use crate::domain::quality::{Modifier, Quality, QualityModel, Revision, Source};
+use once_cell::sync::Lazy;
+use regex::Regex;
+use serde::Serialize;
+use tokens::Tokens;
+
+/// Everything reelarr learns from a release name; serialised in camelCase
+/// for the API (`/api/v3/parse`-style responses).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParsedRelease {
+    /// Movie title with separators turned into spaces, cut before the year.
+    pub movie_title: String,
+    /// Release year, when the name has one.
+    pub year: Option<u16>,
+    /// Vertical resolution: the quality's, or the name's own for qualities
+    /// without a fixed one (CAM/TELESYNC/BR-DISK); 0 when unknown.
+    pub resolution: u16,
+    /// Source of the matched quality.
+    pub source: Source,
+    /// Modifier of the matched quality.
+    pub modifier: Modifier,
+    /// Radarr catalogue entry the name maps to.
+    pub quality: &'static Quality,
+    /// PROPER/REPACK/REAL revision.
+    pub revision: Revision,
+    /// Video codec.
+    pub codec: Option<Codec>,
+    /// HDR formats (empty for SDR / not stated).
+    pub hdr: Vec<HdrFormat>,
+    /// Main audio format.
+    pub audio: Option<Audio>,
+    /// Edition text as Radarr reports it (`Directors Cut`, `EXTENDED`...).
+    pub edition: Option<String>,
+    /// Audio languages (English when the name names none).
+    pub languages: Vec<Language>,
+    /// Release group.
+    pub release_group: Option<String>,
+    /// The name says PROPER.
+    pub proper: bool,
+    /// The name says REPACK/RERIP.
+    pub repack: bool,
+    /// Stereoscopic 3D release.
+    pub is_3d: bool,
+    /// Hard-coded subtitle marker (`KORSUB`, or `Generic Hardcoded Subs`).
+    pub hardcoded_subs: Option<String>,
+    /// IMDb id embedded in the name (`tt1234567`).
+    pub imdb_id: Option<String>,
+    /// TMDb id embedded in the name (`{tmdb-1234}`).
+    pub tmdb_id: Option<u32>,
+}
+
+impl ParsedRelease {
+    /// Quality + revision in Radarr's `QualityModel` shape.
+    pub fn quality_model(&self) -> QualityModel {
+        QualityModel {
+            quality: self.quality,
+            revision: self.revision,
+        }
+    }
+}
+
+static IMDB: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)(?-u:\b)(tt\d{7,8})(?-u:\b)").expect("valid regex"));
+static TMDB: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)tmdb(?:id)?-(\d{1,9})").expect("valid regex"));
+
+/// Parse a release title (or file name).  Total: never panics, bounded work.
+pub fn parse_title(title: &str) -> ParsedRelease {
+    let capped = clean::cap(title, clean::MAX_INPUT);
+    let cleaned = clean::clean(capped);
+    let body = &cleaned.text[cleaned.body_start..];
+    let mut t = Tokens::new(body);
+
+    let anchors = title::anchors(&t);
+    let region_tok = match anchors.year_idx {
+        Some(y) if y < anchors.stop => y,
+        _ if anchors.stop < t.len() => anchors.stop,
+        _ => 1,
+    };
+    let region_byte = t.toks.get(region_tok).map_or(body.len(), |tk| tk.start);
+    let mut release_group = None;
+    let mut group_tok = None;
+    if let Some(hit) = group::find(&body[region_byte..]) {
+        let (s, e) = (region_byte + hit.start, region_byte + hit.end);
+        for (i, tk) in t.toks.iter().enumerate() {
+            if tk.start >= s && tk.end <= e {
+                t.excluded[i] = true;
+                group_tok.get_or_insert(i);
+            }
+        }
+        release_group = Some(hit.name);
+    }
+    if let Some(p) = cleaned
+        .prefix
+        .as_deref()
+        .filter(|p| group::prefix_is_group(p))
+    {
+        release_group = Some(p.to_string());
+    }
+
+    let split = title::split(&t, &anchors, group_tok);
+    let from = split.tail_tok;
+    let facts = quality_detect::gather(&t, from);
+    let quality = quality_detect::decide(
+        &facts,
+        capped.contains("[WEBDL]"),
+        capped.contains("[HDTV]"),
+        cleaned.iso,
+    );
+    let named_res = facts
+        .resolution
+        .or(if facts.implied_uhd { Some(2160) } else { None });
+    let resolution = if quality.resolution == 0 || quality.modifier == Modifier::Brdisk {
+        named_res.unwrap_or(quality.resolution)
+    } else {
+        quality.resolution
+    };
+
+    let flags = media::flags(&t, from);
+    let revision = Revision {
+        version: flags.version,
+        real: flags.real,
+        is_repack: flags.repack,
+    };
+    let tail = &body[split.tail_byte..];
+    let edition_text = match group_tok.and_then(|g| t.toks.get(g)) {
+        Some(g) if g.start >= split.tail_byte => &body[split.tail_byte..g.start],
+        _ => tail,
+    };
+
+    ParsedRelease {
+        movie_title: split.title,
+        year: split.year,
+        resolution,
+        source: quality.source,
+        modifier: quality.modifier,
+        quality,
+        revision,
+        codec: media::codec(&t, from),
+        hdr: media::hdr(&t, from),
+        audio: media::audio(&t, from),
+        edition: title::edition(edition_text),
+        languages: language::languages(&t, from),
+        release_group,
+        proper: flags.proper,
+        repack: flags.repack,
+        is_3d: flags.is_3d,
+        hardcoded_subs: flags.hardcoded_subs,
+        imdb_id: IMDB
+            .captures(capped)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_ascii_lowercase()),
+        tmdb_id: TMDB
+            .captures(capped)
+            .and_then(|c| c.get(1))
+            .and_then(|m| m.as_str().parse().ok()),
+    }
+}
+
+/// Let HDBits' structured torrent fields override what the name says:
+/// HDBits classifies every upload by hand, so its codec and medium are
+/// more reliable than the title.
+///
+/// `type_codec`: 1 H.264, 2 MPEG-2, 3 VC-1, 4 XviD, 5 HEVC.
+/// `type_medium`: 1 Blu-ray (full disc → BR-DISK), 2 HD DVD, 3 Encode
+/// (Blu-ray encode), 4 Capture (HDTV), 5 Remux, 6 WEB-DL.
+/// Unknown values are ignored.
+pub fn apply_hdbits_hints(
+    parsed: &mut ParsedRelease,
+    type_codec: Option<u32>,
+    type_medium: Option<u32>,
+) {
+    let codec = match type_codec {
+        Some(1) => Some(Codec::H264),
+        Some(2) => Some(Codec::Mpeg2),
+        Some(3) => Some(Codec::Vc1),
+        Some(4) => Some(Codec::Xvid),
+        Some(5) => Some(Codec::H265),
+        _ => None,
+    };
+    if codec.is_some() {
+        parsed.codec = codec;
+    }
+    let (source, modifier) = match type_medium {
+        Some(1) => (Source::Bluray, Modifier::Brdisk),
+        Some(2) | Some(3) => (Source::Bluray, Modifier::None),
+        Some(4) => (Source::Tv, Modifier::None),
+        Some(5) => (Source::Bluray, Modifier::Remux),
+        Some(6) if parsed.source == Source::Webrip => (Source::Webrip, Modifier::None),
+        Some(6) => (Source::Webdl, Modifier::None),
+        _ => return,
+    };
+    let res = parsed.resolution;
+    let quality = Quality::find(source, res, modifier);
+    parsed.quality = quality;
+    parsed.source = quality.source;
+    parsed.modifier = quality.modifier;
+    if res == 0 || (quality.resolution != 0 && modifier != Modifier::Brdisk) {
+        parsed.resolution = quality.resolution;
+    }
+}

@@ -1,0 +1,294 @@
+//! Movie title / year split and edition detection.
+
+use super::language::{is_multi, language_word};
+use super::quality_detect::{explicit_resolution, source_at, SrcWord};
+use super::tokens::Tokens;
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+/// True for a plausible release year token.
+pub(crate) fn year_of(w: &str) -> Option<u16> {
+    if w.len() != 4 || !w.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: u16 = w.parse().ok()?;
+    (1800..=2099).contains(&y).then_some(y)
+}
+
+/// Words that never appear in a movie title: the title certainly ended.
+fn is_definite_marker(t: &Tokens, i: usize) -> bool {
+    let w = t.low(i);
+    if explicit_resolution(w).is_some() {
+        return true;
+    }
+    if let Some((src, _)) = source_at(t, i) {
+        let ambiguous = matches!(
+            w,
+            "web" | "ts" | "tc" | "cam" | "dvd" | "scr" | "wp" | "bd" | "hd" | "screener"
+        ) || src == SrcWord::Regional;
+        if !ambiguous {
+            return true;
+        }
+    }
+    matches!(
+        w,
+        "x264"
+            | "x265"
+            | "h264"
+            | "h265"
+            | "hevc"
+            | "avc"
+            | "xvid"
+            | "divx"
+            | "av1"
+            | "dts"
+            | "aac"
+            | "ac3"
+            | "eac3"
+            | "truehd"
+            | "atmos"
+            | "ddp5"
+            | "dd5"
+            | "ddp"
+            | "ddp2"
+            | "dd2"
+            | "aac2"
+            | "flac"
+            | "hdr10"
+            | "hdr10plus"
+            | "dovi"
+            | "10bit"
+            | "8bit"
+            | "remux"
+            | "bdremux"
+            | "uhd"
+            | "repack"
+            | "rerip"
+            | "hdrip"
+            | "amzn"
+            | "dsnp"
+            | "hmax"
+            | "atvp"
+            | "hulu"
+            | "pcok"
+            | "truefrench"
+            | "vostfr"
+            | "multi"
+            | "multisubs"
+            | "dtshd"
+            | "dtsx"
+            | "xvidhd"
+            | "hdtvrip"
+            | "uhdremux"
+    )
+}
+
+/// Words that end a title only when nothing better is known.
+fn is_soft_marker(w: &str, raw: &str) -> bool {
+    language_word(w, raw).is_some()
+        || is_multi(w)
+        || matches!(
+            w,
+            "web"
+                | "cam"
+                | "ts"
+                | "tc"
+                | "dvd"
+                | "screener"
+                | "scr"
+                | "proper"
+                | "limited"
+                | "internal"
+                | "hdr"
+                | "dv"
+                | "4k"
+                | "complete"
+                | "iso"
+                | "pal"
+                | "ntsc"
+                | "dl"
+                | "dual"
+                | "dubbed"
+                | "subbed"
+                | "hc"
+                | "3d"
+                | "sbs"
+                | "ws"
+                | "festival"
+                | "stv"
+                | "retail"
+                | "readnfo"
+                | "nfofix"
+                | "bd"
+                | "real"
+                | "hsbs"
+                | "ac3d"
+                | "ld"
+                | "md"
+                | "extended"
+                | "unrated"
+                | "uncut"
+                | "remastered"
+                | "imax"
+                | "theatrical"
+                | "directors"
+                | "criterion"
+                | "rip"
+                | "nf"
+                | "hybrid"
+                | "open"
+                | "matte"
+        )
+        || (w.len() == 2 && w.starts_with('r') && w.as_bytes()[1].is_ascii_digit())
+}
+
+/// Where the title stops and what the year is, before the group is known.
+pub(crate) struct Anchors {
+    /// First definite (never-in-a-title) marker token, or `len`.
+    pub stop: usize,
+    /// Chosen year token, if any.
+    pub year_idx: Option<usize>,
+}
+
+/// Find the first definite marker and the release year: the last year-like
+/// word before the first marker (so "Blade Runner 2049 2017" → 2017),
+/// otherwise the first one after it.
+pub(crate) fn anchors(t: &Tokens) -> Anchors {
+    let n = t.len();
+    let stop = (1..n).find(|&i| is_definite_marker(t, i)).unwrap_or(n);
+    let is_year = |i: &usize| year_of(t.low(*i)).is_some();
+    let year_idx = (1..stop)
+        .rev()
+        .find(is_year)
+        .or_else(|| (stop.max(1)..n).find(is_year));
+    Anchors { stop, year_idx }
+}
+
+const EDITION_CORE: &str = r"(?:(?:Recut|Extended|Ultimate)[ ._-])?(?:Director.?s|Collector.?s|Theatrical|Ultimate|Extended|Despecialized|(?:Special|Rogue|Final|Assembly)[ ._-](?:Cut|Edition|Version)|\d{2,3}(?:th)?[ ._-]Anniversary)(?:[ ._-](?:Cut|Edition|Version))?(?:[ ._-](?:Extended|Uncensored|Remastered|Unrated|Uncut|IMAX|Fan[ ._-]?Edit))?|Uncensored|Remastered|Remaster|Unrated|Uncut|IMAX|Fan[ ._-]?Edit|Edition|Restored|[234]in1|Criterion(?:[ ._-]Collection)?";
+
+static EDITION: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(r"(?i)(?-u:\b)({EDITION_CORE})(?-u:\b)")).expect("valid regex")
+});
+static TRAILING_EDITION: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(r"(?i)[ ._-]+[(\[]?(?:{EDITION_CORE})[)\]]?$")).expect("valid regex")
+});
+
+/// Radarr-style edition text found in `tail` (dots replaced by spaces).
+pub(crate) fn edition(tail: &str) -> Option<String> {
+    let m = EDITION.captures(tail)?.get(1)?;
+    Some(m.as_str().replace(['.', '_'], " "))
+}
+
+/// The movie title and where the rest of the name begins.
+pub(crate) struct TitleSplit {
+    /// Cleaned movie title.
+    pub title: String,
+    /// Release year.
+    pub year: Option<u16>,
+    /// First token after the title (detectors scan from here).
+    pub tail_tok: usize,
+    /// Byte offset of `tail_tok` in the body.
+    pub tail_byte: usize,
+}
+
+/// Split the body into title and tail.  `group_tok` is the first token of
+/// the release group, which never belongs to the title.
+pub(crate) fn split(t: &Tokens, a: &Anchors, group_tok: Option<usize>) -> TitleSplit {
+    let n = t.len();
+    let year = a.year_idx.and_then(|i| year_of(t.low(i)));
+    let limit = group_tok.unwrap_or(n).max(1).min(n);
+    let (mut end, soft) = match a.year_idx {
+        Some(y) if y < a.stop => (y.min(limit), false),
+        _ => (a.stop.min(limit), true),
+    };
+    // Walk back over languages / editions (and, without a year, other
+    // release words) that sit between the title and the year or markers.
+    loop {
+        if end <= 1 {
+            break;
+        }
+        let w = t.low(end - 1);
+        let strip = if soft {
+            is_soft_marker(w, t.raw(end - 1))
+        } else {
+            language_word(w, t.raw(end - 1)).is_some() || is_multi(w) || w == "dl"
+        };
+        if strip {
+            end -= 1;
+            continue;
+        }
+        let text = &t.body[..t.toks[end - 1].end];
+        if let Some(m) = TRAILING_EDITION.find(text) {
+            let keep = text[..m.start()].trim();
+            let new_end = (0..end)
+                .rev()
+                .find(|&i| t.toks[i].end <= m.start())
+                .map_or(0, |i| i + 1);
+            if new_end >= 1
+                && !matches!(keep.to_ascii_lowercase().as_str(), "the" | "a" | "an" | "")
+            {
+                end = new_end;
+                continue;
+            }
+        }
+        break;
+    }
+    let end = end.max(usize::from(n > 0)).min(n);
+    let tail_byte = t.toks.get(end).map_or(t.body.len(), |tk| tk.start);
+    let raw = if end == 0 { "" } else { &t.body[..tail_byte] };
+    TitleSplit {
+        title: clean_title(raw),
+        year,
+        tail_tok: end,
+        tail_byte,
+    }
+}
+
+/// Turn the raw title slice into a display title the way Radarr does:
+/// underscores become spaces, dots become spaces except in acronyms
+/// (`R.I.P.D.`, `U.N.C.L.E.`) and after `Dr`/`Mr`/`St`-style abbreviations;
+/// a lone lower-case `v` ("Ford v Ferrari") is a word, not an initial.
+pub(crate) fn clean_title(raw: &str) -> String {
+    let raw: String = raw
+        .chars()
+        .map(|c| if c == '_' { ' ' } else { c })
+        .filter(|c| !"<>?*:|".contains(*c))
+        .collect();
+    let raw = raw
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '-'))
+        .trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '.' | '-' | '(' | '[' | '{' | ',')
+        });
+    let parts: Vec<&str> = raw.split('.').collect();
+    let mut out = String::with_capacity(raw.len() + 4);
+    let mut prev_acronym = false;
+    let is_int = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    for (n, part) in parts.iter().enumerate() {
+        let next = parts.get(n + 1).copied().unwrap_or("");
+        let single = part.chars().count() == 1;
+        let next_single_digit = next.chars().count() == 1 && is_int(next);
+        let lower = part.to_ascii_lowercase();
+        let initial = single
+            && part.chars().all(char::is_alphabetic)
+            && lower != "a"
+            && *part != "v"
+            && !is_int(part)
+            && (prev_acronym || n + 1 < parts.len())
+            && (prev_acronym || !next_single_digit);
+        let article = lower == "a" && (prev_acronym || next.chars().count() == 1);
+        let abbreviation = matches!(lower.as_str(), "dr" | "mr" | "mrs" | "ms" | "st" | "jr");
+        if initial || article || abbreviation {
+            out.push_str(part);
+            out.push('.');
+            prev_acronym = true;
+        } else {
+            if prev_acronym {
+                out.push(' ');
+                prev_acronym = false;
+            }
+            out.push_str(part);
+            out.push(' ');
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}

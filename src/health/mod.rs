@@ -1,0 +1,183 @@
+//! Service health: per-service status from breakers, credentials and probes; the overall
+//! status; and the cached `/health/detailed` report in the seed's shape.
+
+pub mod prober;
+pub mod system;
+
+use crate::app::AppState;
+use crate::breaker::{BreakerSnapshot, BreakerState};
+use crate::config::Config;
+use crate::resilience::CORE_SERVICES;
+use chrono::{DateTime, SecondsFormat, Utc};
+use parking_lot::Mutex;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// The last probe of one service.
+#[derive(Debug, Clone)]
+pub struct ProbeResult {
+    pub at: DateTime<Utc>,
+    pub response_time_ms: f64,
+    pub error: Option<String>,
+}
+
+/// Health bookkeeping kept in the application state.
+#[derive(Default)]
+pub struct HealthState {
+    pub probes: Mutex<HashMap<String, ProbeResult>>,
+    pub system: system::SystemStats,
+    cache: Mutex<Option<(Instant, Value)>>,
+}
+
+impl HealthState {
+    /// Forgets the cached detailed report (after a manual breaker change, so the UI sees it at once).
+    pub fn invalidate(&self) {
+        *self.cache.lock() = None;
+    }
+}
+
+/// Whether the user has given this service what it needs to be used at all.
+pub fn is_configured(cfg: &Config, service: &str) -> bool {
+    match service {
+        "tmdb" => !cfg.tmdb.api_key.is_empty(),
+        "hdbits" => !cfg.hdbits.username.is_empty() && !cfg.hdbits.passkey.is_empty(),
+        "qbittorrent" => !cfg.qbittorrent.username.is_empty(),
+        "database" => true,
+        other => other.strip_prefix("torznab:").is_some_and(|n| {
+            cfg.indexers
+                .torznab
+                .iter()
+                .any(|i| i.name == n && i.enabled)
+        }),
+    }
+}
+
+/// The three breaker states of the seed's shape (forced states fold into open/closed).
+pub fn seed_state(s: BreakerState) -> &'static str {
+    match s {
+        BreakerState::Closed | BreakerState::Disabled => "closed",
+        BreakerState::Open | BreakerState::ForcedOpen => "open",
+        BreakerState::HalfOpen => "half_open",
+    }
+}
+
+/// `unconfigured`, `misconfigured`, `unhealthy` (open), `degraded` (half-open) or `healthy`.
+pub fn service_status(cfg: &Config, snap: &BreakerSnapshot) -> &'static str {
+    if snap.state.is_open() {
+        "unhealthy"
+    } else if !is_configured(cfg, &snap.service) {
+        "unconfigured"
+    } else if snap.misconfigured {
+        "misconfigured"
+    } else if snap.state == BreakerState::HalfOpen {
+        "degraded"
+    } else {
+        "healthy"
+    }
+}
+
+/// `healthy` when every breaker is closed; `degraded` when any is open or half-open (or a
+/// configured service is misconfigured); `unhealthy` when the database cannot serve.
+pub fn overall_status(state: &AppState) -> &'static str {
+    let cfg = state.config.get();
+    let mut degraded = false;
+    for b in state.breakers.all() {
+        let s = b.state();
+        if b.name() == "database" && s.is_open() {
+            return "unhealthy";
+        }
+        let closed = matches!(s, BreakerState::Closed | BreakerState::Disabled);
+        // A snapshot is only needed to see "misconfigured" on an otherwise closed breaker.
+        if !closed || (is_configured(&cfg, b.name()) && b.snapshot().misconfigured) {
+            degraded = true;
+        }
+    }
+    if degraded {
+        "degraded"
+    } else {
+        "healthy"
+    }
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn service_report(
+    cfg: &Config,
+    snap: &BreakerSnapshot,
+    probe: Option<&ProbeResult>,
+) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("status".into(), json!(service_status(cfg, snap)));
+    m.insert("circuit_breaker".into(), json!(seed_state(snap.state)));
+    m.insert("circuit_breaker_state".into(), json!(snap.state.as_str()));
+    m.insert("last_check".into(), json!(probe.map(|p| rfc3339(p.at))));
+    m.insert("failure_count".into(), json!(snap.failure_count));
+    let rt = probe
+        .map(|p| p.response_time_ms)
+        .unwrap_or(snap.avg_response_time_ms);
+    m.insert("response_time_ms".into(), json!((rt * 10.0).round() / 10.0));
+    m.insert("failure_rate".into(), json!(snap.failure_rate));
+    m.insert("opened_at".into(), json!(snap.opened_at.map(rfc3339)));
+    m.insert(
+        "next_attempt_at".into(),
+        json!(snap.next_attempt_at.map(rfc3339)),
+    );
+    if let Some(p) = probe.and_then(|p| p.error.clone()) {
+        m.insert("last_error".into(), json!(p));
+    }
+    if snap.misconfigured {
+        m.insert("message".into(), json!(snap.misconfigured_reason));
+    }
+    m
+}
+
+/// The `/health/detailed` document, recomputed at most every `DETAILED_HEALTH_CACHE_SECONDS`.
+pub fn detailed(state: &AppState) -> Value {
+    let cfg = state.config.get();
+    let ttl = Duration::from_secs(cfg.health.detailed_cache_seconds);
+    if let Some((at, v)) = state.health.cache.lock().as_ref() {
+        if at.elapsed() < ttl {
+            return v.clone();
+        }
+    }
+    let probes = state.health.probes.lock().clone();
+    let mut services = Map::new();
+    let mut torznab = Map::new();
+    for b in state.breakers.all() {
+        let snap = b.snapshot();
+        let mut report = service_report(&cfg, &snap, probes.get(b.name()));
+        if b.name() == "database" {
+            let pool = state.store.pool_status();
+            report.insert("connection_pool_active".into(), json!(pool.active));
+            report.insert("connection_pool_idle".into(), json!(pool.idle));
+        }
+        match b.name().strip_prefix("torznab:") {
+            Some(n) => {
+                torznab.insert(n.to_string(), Value::Object(report));
+            }
+            None if CORE_SERVICES.contains(&b.name()) => {
+                services.insert(b.name().to_string(), Value::Object(report));
+            }
+            None => {}
+        }
+    }
+    let v = json!({
+        "status": overall_status(state),
+        "timestamp": rfc3339(Utc::now()),
+        "services": services,
+        "torznab": torznab,
+        "retry_queue_depth": 0,
+        "system": {
+            "memory_usage_mb": (system::rss_bytes() as f64 / 1_048_576.0 * 10.0).round() / 10.0,
+            "cpu_usage_percent": state.health.system.cpu_percent(),
+            "uptime_seconds": state.started.elapsed().as_secs(),
+            "active_connections": state.connections.load(Ordering::Relaxed),
+        },
+    });
+    *state.health.cache.lock() = Some((Instant::now(), v.clone()));
+    v
+}

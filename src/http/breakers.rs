@@ -1,0 +1,221 @@
+//! `/api/v1/circuit-breakers` (list, one, live config, manual control, events) and the seed's
+//! `POST /api/test/circuit-breaker/{service}`.
+
+use super::auth::require;
+use super::body;
+use super::error::ApiError;
+use super::with_state;
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::breaker::{BreakerConfigPatch, CircuitBreaker};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+use warp::http::StatusCode;
+use warp::{Filter, Rejection, Reply};
+
+type Resp = warp::reply::Response;
+
+/// Percent-decodes a path segment (`torznab%3Aprowlarr` → `torznab:prowlarr`).
+fn decode(seg: &str) -> String {
+    reqwest::Url::parse(&format!("http://x/?s={seg}"))
+        .ok()
+        .and_then(|u| u.query_pairs().next().map(|(_, v)| v.into_owned()))
+        .unwrap_or_else(|| seg.to_string())
+}
+
+fn breaker(state: &AppState, service: &str) -> Result<Arc<CircuitBreaker>, Rejection> {
+    state.breakers.get(service).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no circuit breaker named {service:?}; known: {}",
+            state
+                .breakers
+                .all()
+                .iter()
+                .map(|b| b.name().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .with("service", service)
+        .reject()
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestAction {
+    action: String,
+}
+
+/// All routes of this module.
+pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Rejection> + Clone {
+    let base = warp::path!("api" / "v1" / "circuit-breakers" / ..);
+    let list = base
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(require(state.clone()))
+        .and(with_state(state.clone()))
+        .map(|_: Principal, s: Arc<AppState>| {
+            warp::reply::json(&s.breakers.snapshots()).into_response()
+        });
+    let events = base
+        .and(warp::path!("events"))
+        .and(warp::get())
+        .and(require(state.clone()))
+        .and(with_state(state.clone()))
+        .and(warp::query::<EventsQuery>())
+        .then(|_: Principal, s: Arc<AppState>, q: EventsQuery| async move { events(&s, q).await });
+    let one = base
+        .and(warp::path::param::<String>())
+        .and(warp::path::end())
+        .and(warp::get())
+        .and(require(state.clone()))
+        .and(with_state(state.clone()))
+        .and_then(|svc: String, _: Principal, s: Arc<AppState>| async move {
+            let b = breaker(&s, &decode(&svc))?;
+            Ok::<_, Rejection>(warp::reply::json(&b.snapshot()).into_response())
+        });
+    let put = base
+        .and(warp::path::param::<String>())
+        .and(warp::path::end())
+        .and(warp::put())
+        .and(require(state.clone()))
+        .and(with_state(state.clone()))
+        .and(body::json::<BreakerConfigPatch>(state.config.clone()))
+        .and_then(
+            |svc: String, _: Principal, s: Arc<AppState>, patch: BreakerConfigPatch| async move {
+                update(&s, &decode(&svc), patch).await
+            },
+        );
+    let control = base
+        .and(warp::path!(String / String))
+        .and(warp::post())
+        .and(require(state.clone()))
+        .and(with_state(state.clone()))
+        .and_then(
+            |svc: String, action: String, _: Principal, s: Arc<AppState>| async move {
+                let b = breaker(&s, &decode(&svc))?;
+                apply_action(&b, &action)?;
+                s.health.invalidate();
+                Ok::<_, Rejection>(warp::reply::json(&b.snapshot()).into_response())
+            },
+        );
+    let test = warp::path!("api" / "test" / "circuit-breaker" / String)
+        .and(warp::post())
+        .and(require(state.clone()))
+        .and(with_state(state.clone()))
+        .and(body::bytes(state.config.clone()))
+        .and_then(
+            |svc: String, _: Principal, s: Arc<AppState>, raw: bytes::Bytes| async move {
+                let b = breaker(&s, &decode(&svc))?;
+                let snap = if raw.iter().all(u8::is_ascii_whitespace) {
+                    b.simulate_failures()
+                } else {
+                    let a: TestAction = body::parse_json(&raw).map_err(ApiError::reject)?;
+                    if a.action != "close" && a.action != "reset" {
+                        return Err(ApiError::bad_request(
+                            "invalid_action",
+                            format!("action must be \"close\" or \"reset\", got {:?}", a.action),
+                        )
+                        .reject());
+                    }
+                    apply_action(&b, &a.action)?;
+                    b.snapshot()
+                };
+                s.health.invalidate();
+                Ok::<_, Rejection>(warp::reply::json(&snap).into_response())
+            },
+        );
+    list.or(events)
+        .unify()
+        .or(one)
+        .unify()
+        .or(put)
+        .unify()
+        .or(control)
+        .unify()
+        .or(test)
+        .unify()
+}
+
+fn apply_action(b: &CircuitBreaker, action: &str) -> Result<(), Rejection> {
+    match action {
+        "open" => {
+            b.force_open();
+        }
+        "close" => {
+            b.close();
+        }
+        "reset" => b.reset(),
+        "disable" => {
+            b.disable();
+        }
+        other => {
+            return Err(ApiError::bad_request(
+                "invalid_action",
+                format!("unknown action {other:?}; use open, close, reset or disable"),
+            )
+            .reject())
+        }
+    }
+    tracing::info!(
+        service = b.name(),
+        action,
+        "circuit breaker changed by hand"
+    );
+    Ok(())
+}
+
+async fn update(s: &AppState, service: &str, patch: BreakerConfigPatch) -> Result<Resp, Rejection> {
+    let b = breaker(s, service)?;
+    let live = s.config.clone();
+    let svc = service.to_string();
+    let result =
+        tokio::task::spawn_blocking(move || live.update_breaker(&svc, |c| *c = patch.apply(c)))
+            .await
+            .map_err(|_| ApiError::internal("updating the configuration").reject())?;
+    match result {
+        Ok(_) => {
+            s.health.invalidate();
+            Ok(warp::reply::json(&b.snapshot()).into_response())
+        }
+        Err(problems) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_config",
+            problems.join("; "),
+        )
+        .with("problems", problems)
+        .reject()),
+    }
+}
+
+#[derive(Deserialize)]
+struct EventsQuery {
+    limit: Option<u32>,
+}
+
+/// The ring holds this run's events; older history comes from the database.
+async fn events(s: &AppState, q: EventsQuery) -> Resp {
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let mut out: Vec<serde_json::Value> = s
+        .breakers
+        .events(limit as usize)
+        .into_iter()
+        .map(|e| serde_json::to_value(crate::resilience::to_stored(&e)).unwrap_or_default())
+        .collect();
+    if out.len() < limit as usize {
+        if let Ok(stored) = s.store.breaker_events(limit).await {
+            let started = s
+                .start_time
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            out.extend(
+                stored
+                    .into_iter()
+                    .filter(|e| e.at < started)
+                    .map(|e| serde_json::to_value(e).unwrap_or_default()),
+            );
+        }
+    }
+    out.truncate(limit as usize);
+    warp::reply::json(&json!(out)).into_response()
+}

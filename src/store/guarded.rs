@@ -1,0 +1,93 @@
+//! The database breaker around any `Store`: outages (busy past the timeout, I/O, slow calls)
+//! count as failures; once open, calls fail fast with `Unavailable` instead of piling up.
+
+use super::{PoolStatus, Session, Store, StoreError, StoreResult, StoredEvent, User};
+use crate::breaker::{CallError, CircuitBreaker, Classify, FailureClass, FailureKind};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::future::Future;
+use std::sync::Arc;
+
+impl Classify for StoreError {
+    fn classify(&self) -> FailureClass {
+        match self {
+            StoreError::Busy | StoreError::Timeout => FailureClass::Failure(FailureKind::Timeout),
+            StoreError::Io(_) => FailureClass::Failure(FailureKind::Io),
+            // Refused by the breaker already; never counted twice.
+            StoreError::Unavailable { .. } => FailureClass::Ignored,
+            StoreError::TooNew { .. } | StoreError::Constraint(_) | StoreError::Other(_) => {
+                FailureClass::Ignored
+            }
+        }
+    }
+}
+
+/// A `Store` whose every call goes through the `database` breaker.
+pub struct GuardedStore {
+    inner: Arc<dyn Store>,
+    breaker: Arc<CircuitBreaker>,
+}
+
+impl GuardedStore {
+    pub fn new(inner: Arc<dyn Store>, breaker: Arc<CircuitBreaker>) -> Self {
+        GuardedStore { inner, breaker }
+    }
+
+    async fn guard<T>(&self, fut: impl Future<Output = StoreResult<T>>) -> StoreResult<T> {
+        match self.breaker.call(fut).await {
+            Ok(v) => Ok(v),
+            Err(CallError::Inner(e)) => Err(e),
+            Err(CallError::Timeout) => Err(StoreError::Timeout),
+            Err(CallError::Open(r)) => Err(StoreError::Unavailable {
+                retry_after_seconds: r.retry_after_seconds(),
+            }),
+        }
+    }
+}
+
+#[async_trait]
+impl Store for GuardedStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.guard(self.inner.ping()).await
+    }
+    async fn integrity_check(&self) -> StoreResult<String> {
+        self.guard(self.inner.integrity_check()).await
+    }
+    async fn schema_version(&self) -> StoreResult<i64> {
+        self.guard(self.inner.schema_version()).await
+    }
+    fn pool_status(&self) -> PoolStatus {
+        self.inner.pool_status()
+    }
+    async fn user_count(&self) -> StoreResult<u64> {
+        self.guard(self.inner.user_count()).await
+    }
+    async fn user_by_name(&self, username: &str) -> StoreResult<Option<User>> {
+        self.guard(self.inner.user_by_name(username)).await
+    }
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
+        self.guard(self.inner.user_by_id(id)).await
+    }
+    async fn set_password(&self, username: &str, hash: &str, must_change: bool) -> StoreResult<()> {
+        self.guard(self.inner.set_password(username, hash, must_change))
+            .await
+    }
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        self.guard(self.inner.create_session(session)).await
+    }
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
+        self.guard(self.inner.session(token_hash)).await
+    }
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.guard(self.inner.delete_session(token_hash)).await
+    }
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        self.guard(self.inner.purge_expired_sessions(now)).await
+    }
+    async fn append_breaker_event(&self, event: &StoredEvent) -> StoreResult<()> {
+        self.guard(self.inner.append_breaker_event(event)).await
+    }
+    async fn breaker_events(&self, limit: u32) -> StoreResult<Vec<StoredEvent>> {
+        self.guard(self.inner.breaker_events(limit)).await
+    }
+}
