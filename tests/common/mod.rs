@@ -139,6 +139,15 @@ impl Drop for Server {
     }
 }
 
+/// Writes `config.toml` with a known API key followed by `body` (which must not open `[server]`).
+pub fn write_config(data_dir: &Path, body: &str) {
+    std::fs::write(
+        data_dir.join("config.toml"),
+        format!("server.api_key = \"{}\"\n{body}", "f".repeat(32)),
+    )
+    .unwrap();
+}
+
 pub fn api_key_of(data_dir: &Path) -> String {
     let text = std::fs::read_to_string(data_dir.join("config.toml")).unwrap();
     let v: toml::Table = text.parse().unwrap();
@@ -168,4 +177,119 @@ where
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A programmable HTTP peer on 127.0.0.1:0: answers according to its mode and counts requests.
+pub mod fake {
+    use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use warp::Filter;
+
+    /// 200 with `body`, any other status, or never answer (a hang).
+    pub const HANG: u16 = 0;
+
+    #[derive(Clone)]
+    pub struct Fake {
+        pub addr: std::net::SocketAddr,
+        status: Arc<AtomicU16>,
+        hits: Arc<AtomicUsize>,
+        pub bodies: Arc<std::sync::Mutex<Vec<String>>>,
+    }
+
+    impl Fake {
+        /// Starts a fake answering `status` with `body` to every request.
+        pub async fn start(status: u16, body: &'static str) -> Fake {
+            let st = Arc::new(AtomicU16::new(status));
+            let hits = Arc::new(AtomicUsize::new(0));
+            let bodies = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let (s2, h2, b2) = (st.clone(), hits.clone(), bodies.clone());
+            let route = warp::any()
+                .and(warp::body::bytes())
+                .then(move |b: bytes::Bytes| {
+                    let (st, hits, bodies) = (s2.clone(), h2.clone(), b2.clone());
+                    async move {
+                        hits.fetch_add(1, Ordering::SeqCst);
+                        bodies
+                            .lock()
+                            .unwrap()
+                            .push(String::from_utf8_lossy(&b).to_string());
+                        let code = st.load(Ordering::SeqCst);
+                        if code == HANG {
+                            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                        }
+                        warp::reply::with_status(
+                            body,
+                            warp::http::StatusCode::from_u16(code).unwrap(),
+                        )
+                    }
+                });
+            let (addr, server) = warp::serve(route).bind_ephemeral(([127, 0, 0, 1], 0));
+            tokio::spawn(server);
+            Fake {
+                addr,
+                status: st,
+                hits,
+                bodies,
+            }
+        }
+
+        pub fn url(&self) -> String {
+            format!("http://{}", self.addr)
+        }
+
+        pub fn set_status(&self, s: u16) {
+            self.status.store(s, Ordering::SeqCst);
+        }
+
+        pub fn hits(&self) -> usize {
+            self.hits.load(Ordering::SeqCst)
+        }
+    }
+
+    /// A loopback port with nothing listening: connections are refused at once.
+    pub fn dead_port() -> u16 {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    }
+}
+
+/// Whether tests that need a real peer must fail instead of skipping (CI sets this).
+pub fn require_real_services() -> bool {
+    std::env::var("REELARR_REQUIRE_REAL_SERVICES").is_ok_and(|v| v == "1")
+}
+
+/// Finds an executable on PATH (or in `extra` directories); None when absent.
+pub fn find_tool(name: &str, extra: &[&str]) -> Option<std::path::PathBuf> {
+    let path = std::env::var("PATH").unwrap_or_default();
+    path.split(':')
+        .chain(extra.iter().copied())
+        .map(|d| std::path::Path::new(d).join(name))
+        .find(|p| p.is_file())
+}
+
+/// Returns the tool, or skips loudly (or panics under REELARR_REQUIRE_REAL_SERVICES=1).
+pub fn tool_or_skip(name: &str, package: &str) -> Option<std::path::PathBuf> {
+    match find_tool(name, &[]) {
+        Some(p) => Some(p),
+        None if require_real_services() => {
+            panic!("{name} is required (REELARR_REQUIRE_REAL_SERVICES=1) but not installed: apt-get install {package}")
+        }
+        None => {
+            eprintln!("\n*** SKIPPED: {name} not installed (apt-get install {package}); set REELARR_REQUIRE_REAL_SERVICES=1 to make this a failure ***\n");
+            None
+        }
+    }
+}
+
+/// GET with the API key, returning the JSON body.
+pub async fn get_json(s: &Server, path: &str) -> serde_json::Value {
+    client()
+        .get(s.url(path))
+        .header("X-Api-Key", s.api_key())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
