@@ -180,6 +180,8 @@ where
 }
 
 /// A programmable HTTP peer on 127.0.0.1:0: answers according to its mode and counts requests.
+pub mod openapi;
+
 pub mod fake {
     use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
     use std::sync::Arc;

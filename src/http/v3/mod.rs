@@ -1,6 +1,8 @@
 //! The Radarr-compatible `/api/v3` surface.
 
 mod health;
+mod parse;
+mod system;
 
 use crate::app::AppState;
 use std::sync::Arc;
@@ -9,5 +11,9 @@ use warp::{Filter, Rejection};
 pub fn routes(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (warp::reply::Response,), Error = Rejection> + Clone {
-    health::routes(state)
+    health::routes(state.clone())
+        .or(parse::routes(state.clone()))
+        .unify()
+        .or(system::routes(state))
+        .unify()
 }

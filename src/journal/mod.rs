@@ -1,0 +1,443 @@
+//! The durable qBittorrent retry journal: a local SQLite file (`<data-dir>/qbittorrent-journal.db`,
+//! also when the main store is PostgreSQL) holding every download-client operation.
+//!
+//! Why: a grab must never be lost or sent twice — not while qBittorrent is down, not when
+//! reelarr crashes. Every operation is committed here (WAL, `synchronous=FULL`) *before* any
+//! network call; the replayer drains it in FIFO order; operations are keyed by info-hash so a
+//! replay is idempotent. State machine:
+//!
+//! ```text
+//! pending ──mark_in_flight──▶ in_flight ──mark_done──▶ done
+//!    ▲                           │ │
+//!    └──mark_retry / release─────┘ └──mark_dead──▶ dead ──retry_now──▶ pending
+//! (open after a crash: in_flight ──▶ pending)
+//! ```
+//!
+//! All SQLite work runs on the blocking pool; the API is async.
+
+mod db;
+mod migrate;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+pub use migrate::latest_version;
+
+use crate::config::Secret;
+
+/// The journal's file name inside the data directory.
+pub const FILE_NAME: &str = "qbittorrent-journal.db";
+
+/// Anything that went wrong with the journal file; the operation was not recorded.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum JournalError {
+    /// SQLite reported an error.
+    #[error("retry journal: {0}")]
+    Sqlite(String),
+    /// A stored row could not be decoded.
+    #[error("retry journal: corrupt entry: {0}")]
+    Corrupt(String),
+    /// The file was written by a newer reelarr; refusing to guess its format.
+    #[error("retry journal: schema version {found} is newer than supported {supported}")]
+    TooNew {
+        /// Version found in the file.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// The request conflicts with the entry's state (e.g. retrying while another live
+    /// operation for the same torrent exists).
+    #[error("retry journal: {0}")]
+    Conflict(String),
+    /// The blocking task failed (panic or shutdown).
+    #[error("retry journal: background task failed: {0}")]
+    Task(String),
+}
+
+impl From<rusqlite::Error> for JournalError {
+    fn from(e: rusqlite::Error) -> Self {
+        JournalError::Sqlite(e.to_string())
+    }
+}
+
+/// Result alias of the journal.
+pub type JournalResult<T> = Result<T, JournalError>;
+
+/// The kinds of operation the journal carries (only `add` today; deletes may follow).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpKind {
+    /// Add a torrent to qBittorrent.
+    Add,
+}
+
+impl OpKind {
+    /// The value stored in the `kind` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Add => "add",
+        }
+    }
+}
+
+/// Where an operation is in its life; serialized snake_case for the retry-queue API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpState {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Claimed by a sender right now (back to pending if reelarr crashes).
+    InFlight,
+    /// qBittorrent has it.
+    Done,
+    /// Given up on (permanent error or too many attempts); kept for the operator.
+    Dead,
+}
+
+impl OpState {
+    /// The value stored in the `state` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpState::Pending => "pending",
+            OpState::InFlight => "in_flight",
+            OpState::Done => "done",
+            OpState::Dead => "dead",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => OpState::Pending,
+            "in_flight" => OpState::InFlight,
+            "done" => OpState::Done,
+            "dead" => OpState::Dead,
+            _ => return None,
+        })
+    }
+}
+
+/// How the torrent reaches qBittorrent, as stored (file bytes live in their own BLOB column).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PayloadSource {
+    /// A magnet link.
+    Magnet {
+        /// The full magnet URI.
+        uri: String,
+    },
+    /// A .torrent URL (may embed a passkey; `Secret` keeps it out of logs).
+    Url {
+        /// The download URL.
+        url: Secret,
+    },
+    /// An uploaded .torrent file; bytes in [`JournalEntry::torrent`].
+    TorrentFile {
+        /// The file name to upload under.
+        name: String,
+    },
+}
+
+/// Everything needed to replay an add exactly as it was requested.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddPayload {
+    /// Magnet, URL or file.
+    pub source: PayloadSource,
+    /// qBittorrent category.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// qBittorrent tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Save path override.
+    #[serde(default)]
+    pub save_path: Option<String>,
+    /// Add paused.
+    #[serde(default)]
+    pub paused: bool,
+    /// The movie this grab is for, so tracking can map the torrent back.
+    #[serde(default)]
+    pub movie_id: Option<i64>,
+    /// Release title, for humans reading the queue.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+impl AddPayload {
+    /// A one-line description safe to show in the API (no URL, no passkey).
+    pub fn summary(&self) -> String {
+        let what = match &self.source {
+            PayloadSource::Magnet { .. } => "magnet".to_string(),
+            PayloadSource::Url { .. } => "torrent URL".to_string(),
+            PayloadSource::TorrentFile { name } => format!("torrent file {name}"),
+        };
+        match &self.title {
+            Some(t) => format!("{t} ({what})"),
+            None => what,
+        }
+    }
+}
+
+/// Raw .torrent bytes; its `Debug` prints only the length.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct TorrentBytes(pub Vec<u8>);
+
+impl fmt::Debug for TorrentBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
+    }
+}
+
+/// An operation to record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewOperation {
+    /// What to do.
+    pub kind: OpKind,
+    /// Lowercase hex info-hash (or another stable key when unknown, e.g. `url:<sha256>`).
+    pub info_hash: String,
+    /// How to do it.
+    pub payload: AddPayload,
+    /// File bytes for [`PayloadSource::TorrentFile`].
+    pub torrent: Option<TorrentBytes>,
+}
+
+/// One stored operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// Stable id (the retry-queue API's `{id}`); also the FIFO order.
+    pub id: i64,
+    /// What to do.
+    pub kind: OpKind,
+    /// The idempotency key.
+    pub info_hash: String,
+    /// How to do it.
+    pub payload: AddPayload,
+    /// File bytes (loaded by [`Journal::due`] and [`Journal::get`], not by [`Journal::list`]).
+    pub torrent: Option<TorrentBytes>,
+    /// Life-cycle state.
+    pub state: OpState,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Not attempted again before this instant.
+    pub next_attempt_at: DateTime<Utc>,
+    /// Why the last attempt failed (or why it is dead).
+    pub last_error: Option<String>,
+    /// When it was journaled.
+    pub created_at: DateTime<Utc>,
+    /// Last state change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What [`Journal::enqueue`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enqueued {
+    /// The new entry, or the live one that already existed for the same torrent.
+    pub entry: JournalEntry,
+    /// False when an existing pending / in-flight entry was returned instead.
+    pub created: bool,
+}
+
+/// Handle on the journal file; clones share one connection (SQLite has one writer anyway).
+#[derive(Clone)]
+pub struct Journal {
+    conn: Arc<Mutex<Connection>>,
+    path: Arc<PathBuf>,
+    recovered: usize,
+}
+
+impl fmt::Debug for Journal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Journal").field("path", &self.path).finish()
+    }
+}
+
+impl Journal {
+    /// Opens (creating and migrating) the journal at `path`, putting back to `pending` whatever
+    /// a crash left `in_flight`.
+    pub async fn open(path: impl Into<PathBuf>) -> JournalResult<Journal> {
+        let path = path.into();
+        tokio::task::spawn_blocking(move || Journal::open_blocking(&path))
+            .await
+            .map_err(|e| JournalError::Task(e.to_string()))?
+    }
+
+    /// Synchronous [`Journal::open`], for CLI tools and tests.
+    pub fn open_blocking(path: &Path) -> JournalResult<Journal> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| JournalError::Sqlite(format!("{}: {e}", dir.display())))?;
+        }
+        let mut conn = db::connect(path)?;
+        migrate::migrate(&mut conn)?;
+        let recovered = db::recover(&conn, now_ms())?;
+        if recovered > 0 {
+            tracing::warn!(
+                recovered,
+                "retry journal: operations interrupted by a crash are pending again"
+            );
+        }
+        Ok(Journal {
+            conn: Arc::new(Mutex::new(conn)),
+            path: Arc::new(path.to_path_buf()),
+            recovered,
+        })
+    }
+
+    /// Where the file lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many `in_flight` operations the open put back to `pending` (crash recovery).
+    pub fn recovered_at_open(&self) -> usize {
+        self.recovered
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> JournalResult<T> + Send + 'static,
+    ) -> JournalResult<T> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || f(&mut conn.lock()))
+            .await
+            .map_err(|e| JournalError::Task(e.to_string()))?
+    }
+
+    /// Records `op` durably (committed with a full sync before returning). If a pending or
+    /// in-flight operation of the same kind for the same info-hash exists, returns it instead.
+    pub async fn enqueue(&self, op: NewOperation) -> JournalResult<Enqueued> {
+        self.run(move |c| db::enqueue(c, &op, now_ms())).await
+    }
+
+    /// One entry by id, with its file bytes.
+    pub async fn get(&self, id: i64) -> JournalResult<Option<JournalEntry>> {
+        self.run(move |c| db::get(c, id)).await
+    }
+
+    /// Up to `limit` pending operations due at `now`, oldest first, with their file bytes.
+    pub async fn due(&self, now: DateTime<Utc>, limit: usize) -> JournalResult<Vec<JournalEntry>> {
+        let now = now.timestamp_millis();
+        self.run(move |c| db::due(c, now, limit)).await
+    }
+
+    /// The earliest `next_attempt_at` among pending operations (when the replayer should wake).
+    pub async fn next_due_at(&self) -> JournalResult<Option<DateTime<Utc>>> {
+        self.run(|c| db::next_due(c).map(|o| o.map(from_ms))).await
+    }
+
+    /// Claims a pending operation for sending; false if it is not pending (someone else has it).
+    pub async fn mark_in_flight(&self, id: i64) -> JournalResult<bool> {
+        self.transition(id, &[OpState::Pending], OpState::InFlight, None, None, false)
+            .await
+    }
+
+    /// qBittorrent has the torrent: the operation is finished.
+    pub async fn mark_done(&self, id: i64) -> JournalResult<bool> {
+        self.transition(id, &[OpState::InFlight, OpState::Pending], OpState::Done, None, None, false)
+            .await
+    }
+
+    /// A failed attempt: counts it and schedules the next one.
+    pub async fn mark_retry(
+        &self,
+        id: i64,
+        error: impl Into<String>,
+        next_attempt_at: DateTime<Utc>,
+    ) -> JournalResult<bool> {
+        let (e, next) = (error.into(), next_attempt_at.timestamp_millis());
+        self.transition(id, &[OpState::InFlight, OpState::Pending], OpState::Pending, Some(e), Some(next), true)
+            .await
+    }
+
+    /// Puts a claimed operation back without counting an attempt (the breaker refused the
+    /// call, or the failure was the service's outage rather than this operation's fault).
+    pub async fn release(
+        &self,
+        id: i64,
+        note: Option<String>,
+        next_attempt_at: DateTime<Utc>,
+    ) -> JournalResult<bool> {
+        let next = next_attempt_at.timestamp_millis();
+        self.transition(id, &[OpState::InFlight], OpState::Pending, note, Some(next), false)
+            .await
+    }
+
+    /// Gives up on an operation, keeping it (with `reason`) for the operator.
+    pub async fn mark_dead(&self, id: i64, reason: impl Into<String>) -> JournalResult<bool> {
+        let reason = reason.into();
+        self.transition(id, &[OpState::InFlight, OpState::Pending], OpState::Dead, Some(reason), None, true)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn transition(
+        &self,
+        id: i64,
+        from: &'static [OpState],
+        to: OpState,
+        error: Option<String>,
+        next: Option<i64>,
+        count_attempt: bool,
+    ) -> JournalResult<bool> {
+        self.run(move |c| {
+            db::transition(c, id, from, to, error.as_deref(), next, count_attempt, now_ms())
+        })
+        .await
+    }
+
+    /// Pending, in-flight and dead operations, oldest first, without file bytes; the
+    /// `GET /api/v1/retry-queue` listing.
+    pub async fn list(&self) -> JournalResult<Vec<JournalEntry>> {
+        self.run(db::list).await
+    }
+
+    /// Makes a pending or dead operation due now (a dead one starts over with zero attempts).
+    /// `None` when there is no such live or dead entry.
+    pub async fn retry_now(&self, id: i64) -> JournalResult<Option<JournalEntry>> {
+        self.run(move |c| db::retry_now(c, id, now_ms())).await
+    }
+
+    /// Removes an operation for good (the retry-queue API's DELETE); false if unknown.
+    pub async fn delete(&self, id: i64) -> JournalResult<bool> {
+        self.run(move |c| db::delete(c, id)).await
+    }
+
+    /// Operations not yet delivered (pending + in flight); the `reelarr_retry_queue_depth` gauge.
+    pub async fn depth(&self) -> JournalResult<u64> {
+        self.run(|c| db::count(c, "state IN ('pending', 'in_flight')"))
+            .await
+    }
+
+    /// Dead-lettered operations waiting for an operator.
+    pub async fn dead_count(&self) -> JournalResult<u64> {
+        self.run(|c| db::count(c, "state = 'dead'")).await
+    }
+
+    /// Movie ids recorded with these info-hashes (any state), so download tracking can map
+    /// qBittorrent's torrents back to movies.
+    pub async fn movie_ids(&self, hashes: Vec<String>) -> JournalResult<HashMap<String, i64>> {
+        self.run(move |c| db::movie_ids(c, &hashes)).await
+    }
+
+    /// Deletes `done` operations last changed before `before`; returns how many. Housekeeping.
+    pub async fn purge_done(&self, before: DateTime<Utc>) -> JournalResult<usize> {
+        let before = before.timestamp_millis();
+        self.run(move |c| db::purge_done(c, before)).await
+    }
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
