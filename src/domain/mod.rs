@@ -1,4 +1,5 @@
-//! Core domain model: Radarr-compatible qualities and release-name parsing.
+//! Core domain model: Radarr-compatible qualities, release-name parsing and library records.
 
+pub mod movie;
 pub mod parser;
 pub mod quality;

@@ -33,7 +33,16 @@ impl GuardedStore {
         GuardedStore { inner, breaker }
     }
 
-    async fn guard<T>(&self, fut: impl Future<Output = StoreResult<T>>) -> StoreResult<T> {
+    /// The unguarded store (for the library half in `guarded_library.rs`).
+    pub(super) fn inner(&self) -> &dyn Store {
+        self.inner.as_ref()
+    }
+
+    /// Runs one store call through the breaker and maps its refusals to `StoreError`s.
+    pub(super) async fn guard<T>(
+        &self,
+        fut: impl Future<Output = StoreResult<T>>,
+    ) -> StoreResult<T> {
         match self.breaker.call(fut).await {
             Ok(v) => Ok(v),
             Err(CallError::Inner(e)) => Err(e),

@@ -16,6 +16,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "breaker_events",
         include_str!("../../migrations/sqlite/0002_breaker_events.sql"),
     ),
+    (
+        3,
+        "library",
+        include_str!("../../migrations/sqlite/0003_library.sql"),
+    ),
 ];
 
 /// The version a fully migrated database has.
@@ -84,7 +89,7 @@ mod tests {
         let mut c = Connection::open_in_memory().unwrap();
         migrate(&mut c, 1).unwrap();
         assert_eq!(current_version(&c).unwrap(), 1);
-        assert_eq!(migrate(&mut c, latest_version()).unwrap(), vec![2]);
+        assert_eq!(migrate(&mut c, latest_version()).unwrap(), vec![2, 3]);
     }
 
     #[test]

@@ -1,11 +1,17 @@
 //! Storage: the only place with SQL. A backend-neutral trait, the SQLite implementation, and the
 //! embedded migrations. PostgreSQL (a later issue) implements the same trait.
 
+#[cfg(test)]
+pub(crate) mod conformance;
 mod guarded;
+mod guarded_library;
+mod library;
 mod migrate;
 mod sqlite;
+mod sqlite_library;
 
 pub use guarded::GuardedStore;
+pub use library::{HistoryPage, LibraryStore, NewHistory, NewMovieFile};
 pub use migrate::{latest_version, MIGRATIONS};
 pub use sqlite::SqliteStore;
 
@@ -115,7 +121,7 @@ pub struct PoolStatus {
 /// Everything the application asks of its database. Async so that a PostgreSQL backend can await
 /// natively; the SQLite backend runs its blocking work on the blocking thread pool.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: LibraryStore + Send + Sync + 'static {
     /// A trivial round trip for the health prober (`SELECT 1`).
     async fn ping(&self) -> StoreResult<()>;
     /// `PRAGMA integrity_check` or the backend's equivalent; "ok" when healthy.

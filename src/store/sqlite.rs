@@ -70,7 +70,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` on a read connection on the blocking pool.
-    async fn read<T: Send + 'static>(
+    pub(super) async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> StoreResult<T> {
@@ -85,7 +85,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` on the single writer connection on the blocking pool.
-    async fn write<T: Send + 'static>(
+    pub(super) async fn write<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> StoreResult<T> {
@@ -342,6 +342,12 @@ mod tests {
         for r in &s.inner.readers {
             check(&r.lock());
         }
+    }
+
+    #[tokio::test]
+    async fn library_conformance() {
+        let (_d, s) = store().await;
+        crate::store::conformance::library_suite(&s).await;
     }
 
     #[tokio::test]

@@ -1,0 +1,1 @@
+//! Fake-server tests of the qBittorrent client.

@@ -1,0 +1,155 @@
+//! One behavioural test suite for every backend: the SQLite tests run it now, and a PostgreSQL
+//! backend must pass the same function unchanged.
+
+use super::{NewHistory, NewMovieFile, Store, StoreError};
+use crate::domain::movie::{BlocklistEntry, NewMovie};
+use serde_json::json;
+
+fn new_movie(tmdb_id: i64, profile: i64) -> NewMovie {
+    NewMovie {
+        tmdb_id,
+        imdb_id: Some(format!("tt{tmdb_id:07}")),
+        title: format!("Movie {tmdb_id}"),
+        year: 1999,
+        monitored: true,
+        minimum_availability: "released".into(),
+        quality_profile_id: profile,
+        root_folder_path: "/movies".into(),
+        path: format!("/movies/Movie {tmdb_id} (1999)"),
+        tags: vec![1],
+        metadata: json!({"overview": "x", "runtime": 136}),
+    }
+}
+
+/// Exercises every library operation and its error cases.
+pub async fn library_suite(s: &dyn Store) {
+    let p = s
+        .add_profile("HD-1080p", &json!({"cutoff": 7}))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.add_profile("HD-1080p", &json!({})).await,
+        Err(StoreError::Constraint(_))
+    ));
+    let m = s.add_movie(&new_movie(603, p.id)).await.unwrap();
+    assert_eq!(m.tmdb_id, 603);
+    assert!(m.file.is_none());
+    assert_eq!(m.metadata["runtime"], 136);
+    assert!(matches!(
+        s.add_movie(&new_movie(603, p.id)).await,
+        Err(StoreError::Constraint(_))
+    ));
+    // A movie needs an existing profile.
+    assert!(matches!(
+        s.add_movie(&new_movie(604, 999)).await,
+        Err(StoreError::Constraint(_))
+    ));
+    s.add_movie(&new_movie(100, p.id)).await.unwrap();
+    assert_eq!(s.movies().await.unwrap().len(), 2);
+    assert_eq!(s.movie_by_tmdb(603).await.unwrap().unwrap().id, m.id);
+
+    let mut edit = m.clone();
+    edit.monitored = false;
+    edit.tags = vec![1, 2];
+    let saved = s.update_movie(&edit).await.unwrap().unwrap();
+    assert!(!saved.monitored);
+    assert_eq!(saved.tags, vec![1, 2]);
+    edit.id = 9999;
+    assert!(s.update_movie(&edit).await.unwrap().is_none());
+
+    let f = s
+        .set_movie_file(
+            m.id,
+            &NewMovieFile {
+                relative_path: "Movie (1999) [Bluray-1080p].mkv".into(),
+                size: 8_000_000_000,
+                quality: json!({"quality": {"id": 7}}),
+                release_group: Some("GRP".into()),
+                edition: None,
+            },
+        )
+        .await
+        .unwrap();
+    let with_file = s.movie(m.id).await.unwrap().unwrap();
+    assert_eq!(with_file.file.as_ref().unwrap().id, f.id);
+    assert_eq!(with_file.file.unwrap().size, 8_000_000_000);
+    assert!(s.delete_movie_file(m.id).await.unwrap());
+    assert!(s.movie(m.id).await.unwrap().unwrap().file.is_none());
+
+    // Profiles in use cannot be deleted.
+    assert!(matches!(
+        s.delete_profile(p.id).await,
+        Err(StoreError::Constraint(_))
+    ));
+
+    let rf = s.add_root_folder("/movies").await.unwrap();
+    assert!(matches!(
+        s.add_root_folder("/movies").await,
+        Err(StoreError::Constraint(_))
+    ));
+    assert_eq!(s.root_folders().await.unwrap(), vec![rf.clone()]);
+    assert!(s.delete_root_folder(rf.id).await.unwrap());
+    assert!(!s.delete_root_folder(rf.id).await.unwrap());
+
+    let t = s.add_tag("4k").await.unwrap();
+    assert_eq!(
+        s.add_tag("4K").await.unwrap().id,
+        t.id,
+        "labels are case-insensitive"
+    );
+    assert_eq!(s.tags().await.unwrap().len(), 1);
+
+    for i in 0..5 {
+        s.add_history(&NewHistory {
+            movie_id: Some(m.id),
+            event_type: "grabbed".into(),
+            source_title: format!("release {i}"),
+            quality: json!({}),
+            download_id: Some(format!("hash{i}")),
+            data: json!({"indexer": "HDBits"}),
+        })
+        .await
+        .unwrap();
+    }
+    let page = s.history(Some(m.id), 1, 2).await.unwrap();
+    assert_eq!(page.total, 5);
+    assert_eq!(page.records.len(), 2);
+    assert_eq!(page.records[0].source_title, "release 4", "newest first");
+    assert_eq!(s.history(None, 3, 2).await.unwrap().records.len(), 1);
+
+    let mut c = s
+        .add_command("MoviesSearch", &json!({"movieIds": [m.id]}), "manual")
+        .await
+        .unwrap();
+    assert_eq!(c.status, "queued");
+    c.status = "completed".into();
+    c.started_at = Some(chrono::Utc::now());
+    c.ended_at = Some(chrono::Utc::now());
+    s.update_command(&c).await.unwrap();
+    let back = s.command(c.id).await.unwrap().unwrap();
+    assert_eq!(back.status, "completed");
+    assert!(back.ended_at.is_some());
+    assert_eq!(s.commands(10).await.unwrap().len(), 1);
+
+    s.add_blocklist(&BlocklistEntry {
+        id: 0,
+        movie_id: Some(m.id),
+        source_title: "bad release".into(),
+        guid: Some("g".into()),
+        info_hash: Some("abc".into()),
+        reason: "import failed".into(),
+        date: chrono::Utc::now(),
+    })
+    .await
+    .unwrap();
+    assert_eq!(s.blocklist(Some(m.id)).await.unwrap().len(), 1);
+
+    assert!(s.delete_movie(m.id).await.unwrap());
+    assert!(s.movie(m.id).await.unwrap().is_none());
+    assert!(s.blocklist(Some(m.id)).await.unwrap().is_empty(), "cascade");
+    assert_eq!(
+        s.history(None, 1, 10).await.unwrap().total,
+        5,
+        "history outlives the movie"
+    );
+}
