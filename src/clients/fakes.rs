@@ -66,6 +66,8 @@ pub enum Reply {
     Hang,
     /// Streams a body of this many bytes in 64 KiB chunks without allocating it whole.
     Stream(usize),
+    /// Waits, then answers with the inner reply (a slow but healthy upstream).
+    After(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -195,7 +197,7 @@ impl Fake {
 }
 
 async fn respond(st: &State, reply: Result<Reply, String>) -> Response<Body> {
-    let reply = match reply {
+    let mut reply = match reply {
         Ok(r) => r,
         Err(why) => {
             st.violations.lock().push(why.clone());
@@ -207,7 +209,12 @@ async fn respond(st: &State, reply: Result<Reply, String>) -> Response<Body> {
             }
         }
     };
+    while let Reply::After(delay, inner) = reply {
+        tokio::time::sleep(delay).await;
+        reply = *inner;
+    }
     match reply {
+        Reply::After(..) => Response::new(Body::empty()),
         Reply::Body {
             status,
             content_type,

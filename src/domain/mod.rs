@@ -1,5 +1,9 @@
-//! Core domain model: Radarr-compatible qualities, release-name parsing and library records.
+//! Core domain model: Radarr-compatible qualities, release-name parsing, quality profiles, size
+//! limits, the release decision engine and library records.
 
+pub mod decision;
 pub mod movie;
 pub mod parser;
+pub mod profile;
 pub mod quality;
+pub mod size_limits;

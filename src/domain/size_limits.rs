@@ -261,13 +261,34 @@ mod tests {
     #[test]
     fn defaults_match_radarr() {
         let limits = SizeLimits::radarr_defaults();
-        for name in ["DVD", "WEBDL-480p", "HDTV-720p", "WEBRip-1080p", "WEBDL-1080p"] {
+        for name in [
+            "DVD",
+            "WEBDL-480p",
+            "HDTV-720p",
+            "WEBRip-1080p",
+            "WEBDL-1080p",
+        ] {
             let row = limits.get(q(name).id).unwrap();
-            assert_eq!((row.min, row.preferred, row.max), (0.0, Some(95.0), Some(100.0)), "{name}");
+            assert_eq!(
+                (row.min, row.preferred, row.max),
+                (0.0, Some(95.0), Some(100.0)),
+                "{name}"
+            );
         }
-        for name in ["Bluray-1080p", "Remux-1080p", "WEBDL-2160p", "Remux-2160p", "BR-DISK", "Raw-HD"] {
+        for name in [
+            "Bluray-1080p",
+            "Remux-1080p",
+            "WEBDL-2160p",
+            "Remux-2160p",
+            "BR-DISK",
+            "Raw-HD",
+        ] {
             let row = limits.get(q(name).id).unwrap();
-            assert_eq!((row.min, row.preferred, row.max), (0.0, None, None), "{name}");
+            assert_eq!(
+                (row.min, row.preferred, row.max),
+                (0.0, None, None),
+                "{name}"
+            );
         }
     }
 
@@ -282,7 +303,11 @@ mod tests {
         assert_eq!(row.min_bytes(136), 28 * 136 * MEGABYTE);
         assert_eq!(row.max_bytes(100), Some(100 * 100 * MEGABYTE));
         assert_eq!(row.preferred_bytes(10), Some(600 * MEGABYTE));
-        let unlimited = QualitySize { max: Some(0.0), preferred: None, ..row };
+        let unlimited = QualitySize {
+            max: Some(0.0),
+            preferred: None,
+            ..row
+        };
         assert_eq!(unlimited.max_bytes(100), None);
         assert_eq!(unlimited.preferred_bytes(100), None);
     }
@@ -299,11 +324,22 @@ mod tests {
         let bad = QualitySize { min: 40.0, ..base };
         assert_eq!(
             bad.validate(),
-            Err(SizeLimitError::Unordered { quality: "WEBDL-720p" })
+            Err(SizeLimitError::Unordered {
+                quality: "WEBDL-720p"
+            })
         );
-        let bad = QualitySize { max: Some(-1.0), ..base };
-        assert!(matches!(bad.validate(), Err(SizeLimitError::OutOfRange { .. })));
-        let bad = QualitySize { min: f64::NAN, ..base };
+        let bad = QualitySize {
+            max: Some(-1.0),
+            ..base
+        };
+        assert!(matches!(
+            bad.validate(),
+            Err(SizeLimitError::OutOfRange { .. })
+        ));
+        let bad = QualitySize {
+            min: f64::NAN,
+            ..base
+        };
         assert!(bad.validate().is_err());
     }
 

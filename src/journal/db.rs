@@ -38,12 +38,22 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<JournalResult<JournalEntry>> {
     let state: String = r.get(5)?;
     let torrent: Option<Vec<u8>> = r.get(4)?;
     let id: i64 = r.get(0)?;
-    let (info_hash, attempts, next, last_error, created, updated) =
-        (r.get(2)?, r.get::<_, i64>(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?);
+    let (info_hash, attempts, next, last_error, created, updated) = (
+        r.get(2)?,
+        r.get::<_, i64>(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    );
     Ok((|| {
         let kind = match kind.as_str() {
             "add" => OpKind::Add,
-            other => return Err(JournalError::Corrupt(format!("#{id}: unknown kind {other}"))),
+            other => {
+                return Err(JournalError::Corrupt(format!(
+                    "#{id}: unknown kind {other}"
+                )))
+            }
         };
         let state = OpState::parse(&state)
             .ok_or_else(|| JournalError::Corrupt(format!("#{id}: unknown state {state}")))?;
@@ -80,9 +90,13 @@ fn query(
 }
 
 pub(super) fn get(c: &Connection, id: i64) -> JournalResult<Option<JournalEntry>> {
-    Ok(query(c, &format!("SELECT {COLS} FROM operations WHERE id = ?1"), [id])?
-        .into_iter()
-        .next())
+    Ok(query(
+        c,
+        &format!("SELECT {COLS} FROM operations WHERE id = ?1"),
+        [id],
+    )?
+    .into_iter()
+    .next())
 }
 
 pub(super) fn enqueue(c: &mut Connection, op: &NewOperation, now: i64) -> JournalResult<Enqueued> {
@@ -186,7 +200,11 @@ pub(super) fn list(c: &mut Connection) -> JournalResult<Vec<JournalEntry>> {
     )
 }
 
-pub(super) fn retry_now(c: &mut Connection, id: i64, now: i64) -> JournalResult<Option<JournalEntry>> {
+pub(super) fn retry_now(
+    c: &mut Connection,
+    id: i64,
+    now: i64,
+) -> JournalResult<Option<JournalEntry>> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let Some(e) = get(&tx, id)? else {
         return Ok(None);
@@ -194,7 +212,11 @@ pub(super) fn retry_now(c: &mut Connection, id: i64, now: i64) -> JournalResult<
     let attempts = match e.state {
         OpState::Pending => i64::from(e.attempts),
         OpState::Dead => 0,
-        OpState::InFlight => return Err(JournalError::Conflict(format!("#{id} is being sent right now"))),
+        OpState::InFlight => {
+            return Err(JournalError::Conflict(format!(
+                "#{id} is being sent right now"
+            )))
+        }
         OpState::Done => return Ok(None),
     };
     let updated = tx.execute(
@@ -231,7 +253,10 @@ pub(super) fn count(c: &mut Connection, filter: &str) -> JournalResult<u64> {
     Ok(n.max(0) as u64)
 }
 
-pub(super) fn movie_ids(c: &mut Connection, hashes: &[String]) -> JournalResult<HashMap<String, i64>> {
+pub(super) fn movie_ids(
+    c: &mut Connection,
+    hashes: &[String],
+) -> JournalResult<HashMap<String, i64>> {
     let mut out = HashMap::new();
     for chunk in hashes.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");

@@ -19,6 +19,7 @@ mod db;
 mod migrate;
 #[cfg(test)]
 mod tests;
+mod types;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -28,11 +29,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 
 pub use migrate::latest_version;
-
-use crate::config::Secret;
+pub use types::{
+    AddPayload, Enqueued, JournalEntry, NewOperation, OpKind, OpState, PayloadSource, TorrentBytes,
+};
 
 /// The journal's file name inside the data directory.
 pub const FILE_NAME: &str = "qbittorrent-journal.db";
@@ -71,179 +72,6 @@ impl From<rusqlite::Error> for JournalError {
 
 /// Result alias of the journal.
 pub type JournalResult<T> = Result<T, JournalError>;
-
-/// The kinds of operation the journal carries (only `add` today; deletes may follow).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OpKind {
-    /// Add a torrent to qBittorrent.
-    Add,
-}
-
-impl OpKind {
-    /// The value stored in the `kind` column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OpKind::Add => "add",
-        }
-    }
-}
-
-/// Where an operation is in its life; serialized snake_case for the retry-queue API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OpState {
-    /// Waiting for its next attempt.
-    Pending,
-    /// Claimed by a sender right now (back to pending if reelarr crashes).
-    InFlight,
-    /// qBittorrent has it.
-    Done,
-    /// Given up on (permanent error or too many attempts); kept for the operator.
-    Dead,
-}
-
-impl OpState {
-    /// The value stored in the `state` column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OpState::Pending => "pending",
-            OpState::InFlight => "in_flight",
-            OpState::Done => "done",
-            OpState::Dead => "dead",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "pending" => OpState::Pending,
-            "in_flight" => OpState::InFlight,
-            "done" => OpState::Done,
-            "dead" => OpState::Dead,
-            _ => return None,
-        })
-    }
-}
-
-/// How the torrent reaches qBittorrent, as stored (file bytes live in their own BLOB column).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum PayloadSource {
-    /// A magnet link.
-    Magnet {
-        /// The full magnet URI.
-        uri: String,
-    },
-    /// A .torrent URL (may embed a passkey; `Secret` keeps it out of logs).
-    Url {
-        /// The download URL.
-        url: Secret,
-    },
-    /// An uploaded .torrent file; bytes in [`JournalEntry::torrent`].
-    TorrentFile {
-        /// The file name to upload under.
-        name: String,
-    },
-}
-
-/// Everything needed to replay an add exactly as it was requested.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AddPayload {
-    /// Magnet, URL or file.
-    pub source: PayloadSource,
-    /// qBittorrent category.
-    #[serde(default)]
-    pub category: Option<String>,
-    /// qBittorrent tags.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// Save path override.
-    #[serde(default)]
-    pub save_path: Option<String>,
-    /// Add paused.
-    #[serde(default)]
-    pub paused: bool,
-    /// The movie this grab is for, so tracking can map the torrent back.
-    #[serde(default)]
-    pub movie_id: Option<i64>,
-    /// Release title, for humans reading the queue.
-    #[serde(default)]
-    pub title: Option<String>,
-}
-
-impl AddPayload {
-    /// A one-line description safe to show in the API (no URL, no passkey).
-    pub fn summary(&self) -> String {
-        let what = match &self.source {
-            PayloadSource::Magnet { .. } => "magnet".to_string(),
-            PayloadSource::Url { .. } => "torrent URL".to_string(),
-            PayloadSource::TorrentFile { name } => format!("torrent file {name}"),
-        };
-        match &self.title {
-            Some(t) => format!("{t} ({what})"),
-            None => what,
-        }
-    }
-}
-
-/// Raw .torrent bytes; its `Debug` prints only the length.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct TorrentBytes(pub Vec<u8>);
-
-impl fmt::Debug for TorrentBytes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{} bytes>", self.0.len())
-    }
-}
-
-/// An operation to record.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewOperation {
-    /// What to do.
-    pub kind: OpKind,
-    /// Lowercase hex info-hash (or another stable key when unknown, e.g. `url:<sha256>`).
-    pub info_hash: String,
-    /// How to do it.
-    pub payload: AddPayload,
-    /// File bytes for [`PayloadSource::TorrentFile`].
-    pub torrent: Option<TorrentBytes>,
-}
-
-/// One stored operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JournalEntry {
-    /// Stable id (the retry-queue API's `{id}`); also the FIFO order.
-    pub id: i64,
-    /// What to do.
-    pub kind: OpKind,
-    /// The idempotency key.
-    pub info_hash: String,
-    /// How to do it.
-    pub payload: AddPayload,
-    /// File bytes (loaded by [`Journal::due`] and [`Journal::get`], not by [`Journal::list`]).
-    pub torrent: Option<TorrentBytes>,
-    /// Life-cycle state.
-    pub state: OpState,
-    /// Failed attempts so far.
-    pub attempts: u32,
-    /// Not attempted again before this instant.
-    pub next_attempt_at: DateTime<Utc>,
-    /// Why the last attempt failed (or why it is dead).
-    pub last_error: Option<String>,
-    /// When it was journaled.
-    pub created_at: DateTime<Utc>,
-    /// Last state change.
-    pub updated_at: DateTime<Utc>,
-}
-
-/// What [`Journal::enqueue`] did.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Enqueued {
-    /// The new entry, or the live one that already existed for the same torrent.
-    pub entry: JournalEntry,
-    /// False when an existing pending / in-flight entry was returned instead.
-    pub created: bool,
-}
 
 /// Handle on the journal file; clones share one connection (SQLite has one writer anyway).
 #[derive(Clone)]
@@ -335,14 +163,28 @@ impl Journal {
 
     /// Claims a pending operation for sending; false if it is not pending (someone else has it).
     pub async fn mark_in_flight(&self, id: i64) -> JournalResult<bool> {
-        self.transition(id, &[OpState::Pending], OpState::InFlight, None, None, false)
-            .await
+        self.transition(
+            id,
+            &[OpState::Pending],
+            OpState::InFlight,
+            None,
+            None,
+            false,
+        )
+        .await
     }
 
     /// qBittorrent has the torrent: the operation is finished.
     pub async fn mark_done(&self, id: i64) -> JournalResult<bool> {
-        self.transition(id, &[OpState::InFlight, OpState::Pending], OpState::Done, None, None, false)
-            .await
+        self.transition(
+            id,
+            &[OpState::InFlight, OpState::Pending],
+            OpState::Done,
+            None,
+            None,
+            false,
+        )
+        .await
     }
 
     /// A failed attempt: counts it and schedules the next one.
@@ -353,8 +195,15 @@ impl Journal {
         next_attempt_at: DateTime<Utc>,
     ) -> JournalResult<bool> {
         let (e, next) = (error.into(), next_attempt_at.timestamp_millis());
-        self.transition(id, &[OpState::InFlight, OpState::Pending], OpState::Pending, Some(e), Some(next), true)
-            .await
+        self.transition(
+            id,
+            &[OpState::InFlight, OpState::Pending],
+            OpState::Pending,
+            Some(e),
+            Some(next),
+            true,
+        )
+        .await
     }
 
     /// Puts a claimed operation back without counting an attempt (the breaker refused the
@@ -366,15 +215,29 @@ impl Journal {
         next_attempt_at: DateTime<Utc>,
     ) -> JournalResult<bool> {
         let next = next_attempt_at.timestamp_millis();
-        self.transition(id, &[OpState::InFlight], OpState::Pending, note, Some(next), false)
-            .await
+        self.transition(
+            id,
+            &[OpState::InFlight],
+            OpState::Pending,
+            note,
+            Some(next),
+            false,
+        )
+        .await
     }
 
     /// Gives up on an operation, keeping it (with `reason`) for the operator.
     pub async fn mark_dead(&self, id: i64, reason: impl Into<String>) -> JournalResult<bool> {
         let reason = reason.into();
-        self.transition(id, &[OpState::InFlight, OpState::Pending], OpState::Dead, Some(reason), None, true)
-            .await
+        self.transition(
+            id,
+            &[OpState::InFlight, OpState::Pending],
+            OpState::Dead,
+            Some(reason),
+            None,
+            true,
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -388,7 +251,16 @@ impl Journal {
         count_attempt: bool,
     ) -> JournalResult<bool> {
         self.run(move |c| {
-            db::transition(c, id, from, to, error.as_deref(), next, count_attempt, now_ms())
+            db::transition(
+                c,
+                id,
+                from,
+                to,
+                error.as_deref(),
+                next,
+                count_attempt,
+                now_ms(),
+            )
         })
         .await
     }

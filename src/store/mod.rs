@@ -1,5 +1,5 @@
-//! Storage: the only place with SQL. A backend-neutral trait, the SQLite implementation, and the
-//! embedded migrations. PostgreSQL (a later issue) implements the same trait.
+//! Storage: the only place with SQL. A backend-neutral trait, the SQLite and PostgreSQL
+//! implementations, and their embedded migrations.
 
 #[cfg(test)]
 pub(crate) mod conformance;
@@ -7,12 +7,18 @@ mod guarded;
 mod guarded_library;
 mod library;
 mod migrate;
+#[cfg(test)]
+pub(crate) mod pg_harness;
+mod postgres;
+mod postgres_library;
+mod postgres_migrate;
 mod sqlite;
 mod sqlite_library;
 
 pub use guarded::GuardedStore;
 pub use library::{HistoryPage, LibraryStore, NewHistory, NewMovieFile};
 pub use migrate::{latest_version, MIGRATIONS};
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -151,7 +157,8 @@ pub trait Store: LibraryStore + Send + Sync + 'static {
     async fn breaker_events(&self, limit: u32) -> StoreResult<Vec<StoredEvent>>;
 }
 
-/// Opens the store named by a database URL (`sqlite://PATH`); migrates it to the latest version.
+/// Opens the store named by a database URL (`sqlite://PATH`, or `postgres://` / `postgresql://`
+/// for PostgreSQL with a pool of `readers + 1` connections); migrates it to the latest version.
 pub async fn open(
     url: &str,
     busy_timeout_ms: u64,
@@ -160,9 +167,12 @@ pub async fn open(
     if let Some(path) = url.strip_prefix("sqlite://") {
         let store = SqliteStore::open(path.into(), busy_timeout_ms, readers).await?;
         Ok(std::sync::Arc::new(store))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = PostgresStore::open(url, readers.max(1) + 1).await?;
+        Ok(std::sync::Arc::new(store))
     } else {
         Err(StoreError::Other(
-            "PostgreSQL support is not built yet (use sqlite://); see the README".into(),
+            "unsupported database URL (use sqlite://PATH or postgres://...)".into(),
         ))
     }
 }

@@ -47,7 +47,11 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1).and_then(|&c| hex(c)), b.get(i + 2).and_then(|&c| hex(c))) {
+        match (
+            b[i],
+            b.get(i + 1).and_then(|&c| hex(c)),
+            b.get(i + 2).and_then(|&c| hex(c)),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -180,7 +184,13 @@ fn skip(b: &[u8], pos: usize, depth: u32) -> Result<usize, At> {
 
 /// SHA-1 (FIPS 180-4). Only for info-hashes, which BitTorrent v1 defines with it; not for security.
 pub(crate) fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+    let mut h: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
     let mut msg = data.to_vec();
     msg.push(0x80);
     while msg.len() % 64 != 56 {
@@ -260,8 +270,14 @@ mod tests {
             Some(want.as_str())
         );
         assert_eq!(magnet_info_hash("magnet:?xt=urn:btih:abc"), None);
-        assert_eq!(magnet_info_hash("magnet:?xt=urn:btih:YEX6DQDLXISUVHOJ6UM3GNNKPQJWPKE1"), None);
-        assert_eq!(magnet_info_hash("http://example/?xt=urn:btih:".to_string().as_str()), None);
+        assert_eq!(
+            magnet_info_hash("magnet:?xt=urn:btih:YEX6DQDLXISUVHOJ6UM3GNNKPQJWPKE1"),
+            None
+        );
+        assert_eq!(
+            magnet_info_hash("http://example/?xt=urn:btih:".to_string().as_str()),
+            None
+        );
         assert_eq!(
             magnet_info_hash(&format!("magnet:?xt=urn:btih:{}", "g".repeat(40))),
             None
@@ -292,7 +308,9 @@ mod tests {
         assert!(torrent_info_hash(b"d3:foo3:bare").is_err());
         assert!(torrent_info_hash(b"d4:infod4:name").is_err());
         assert!(torrent_info_hash(b"d4:infod4:name99:xee").is_err());
-        let deep = format!("d4:info{}{}e", "l".repeat(200), "e".repeat(200));
+        let deep = format!("d4:infod1:x{}{}ee", "l".repeat(200), "e".repeat(200));
+        let err = torrent_info_hash(deep.as_bytes()).unwrap_err();
+        assert!(err.0.contains("nesting too deep"), "{err}");
         assert!(torrent_info_hash(deep.as_bytes()).is_err());
         assert!(torrent_info_hash(b"d4:infod4:name1:xee").is_ok());
     }

@@ -12,9 +12,16 @@
 //! - Errors are the shared [`HttpError`] with service `qbittorrent`, so the breaker classifies
 //!   them like every other client; [`is_permanent`] singles out what retrying cannot fix.
 
+#[cfg(test)]
+pub(crate) mod fake;
 mod infohash;
+mod login;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_downloads;
+#[cfg(test)]
+mod tests_real;
 mod types;
 
 pub use infohash::{magnet_info_hash, torrent_info_hash, InvalidTorrent};
@@ -25,7 +32,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use parking_lot::RwLock;
-use reqwest::header::{COOKIE, ORIGIN, REFERER, SET_COOKIE};
+use reqwest::header::{COOKIE, ORIGIN, REFERER};
 use reqwest::{RequestBuilder, Response, StatusCode};
 
 use super::http::{read_capped, HttpError};
@@ -79,7 +86,13 @@ impl std::fmt::Debug for QbitClient {
 /// Whether retrying `err` can never help (qBittorrent said the torrent itself is invalid:
 /// 415, or the request is malformed: 400); such operations are dead-lettered at once.
 pub fn is_permanent(err: &HttpError) -> bool {
-    matches!(err, HttpError::Status { status: 400 | 415, .. })
+    matches!(
+        err,
+        HttpError::Status {
+            status: 400 | 415,
+            ..
+        }
+    )
 }
 
 fn api_error(message: impl Into<String>, auth: bool) -> HttpError {
@@ -271,7 +284,10 @@ impl QbitClient {
         if resp.status() == StatusCode::FORBIDDEN {
             let _ = read_capped(SERVICE, resp).await;
             self.invalidate(&sid);
-            tracing::debug!(service = SERVICE, "session rejected (403); logging in again");
+            tracing::debug!(
+                service = SERVICE,
+                "session rejected (403); logging in again"
+            );
             let sid = self.session().await?;
             resp = self.dispatch(build(&self.inner.http), &sid).await?;
         }
@@ -289,110 +305,5 @@ impl QbitClient {
             .send()
             .await
             .map_err(|e| HttpError::from_reqwest(SERVICE, e))
-    }
-
-    /// Forgets `used` if it is still the current session (another task may have renewed it).
-    fn invalidate(&self, used: &Secret) {
-        let mut sid = self.inner.sid.write();
-        if sid.as_ref() == Some(used) {
-            *sid = None;
-        }
-    }
-
-    /// The current session, logging in if there is none (one login at a time; none during
-    /// the back-off after a failed one).
-    async fn session(&self) -> Result<Secret, HttpError> {
-        if let Some(sid) = self.inner.sid.read().clone() {
-            return Ok(sid);
-        }
-        let mut failure = self.inner.login.lock().await;
-        if let Some(sid) = self.inner.sid.read().clone() {
-            return Ok(sid);
-        }
-        let backoff = Duration::from_millis(self.inner.login_backoff_ms.load(Ordering::Relaxed));
-        if let Some(f) = failure.as_ref() {
-            let since = f.at.elapsed();
-            if since < backoff {
-                let wait = (backoff - since).as_secs() + 1;
-                return Err(api_error(
-                    format!("{} (next login attempt in {wait} s)", f.reason),
-                    true,
-                ));
-            }
-        }
-        match self.do_login().await {
-            Ok(sid) => {
-                *failure = None;
-                *self.inner.last_failure.write() = None;
-                *self.inner.sid.write() = Some(sid.clone());
-                Ok(sid)
-            }
-            Err(LoginError::Refused(reason)) => {
-                tracing::warn!(service = SERVICE, %reason, "qBittorrent login failed");
-                *self.inner.last_failure.write() = Some(reason.clone());
-                *failure = Some(LoginFailure {
-                    at: Instant::now(),
-                    reason: reason.clone(),
-                });
-                Err(api_error(reason, true))
-            }
-            Err(LoginError::Http(e)) => Err(e),
-        }
-    }
-
-    async fn do_login(&self) -> Result<Secret, LoginError> {
-        self.inner.login_attempts.fetch_add(1, Ordering::Relaxed);
-        let form = [
-            ("username", self.inner.username.as_str()),
-            ("password", self.inner.password.expose()),
-        ];
-        let req = self.inner.http.post(self.url("auth/login")).form(&form);
-        let resp = self.dispatch(req, &Secret::default()).await?;
-        let status = resp.status();
-        let sid = resp
-            .headers()
-            .get_all(SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| {
-                let first = v.split(';').next()?.trim();
-                first.strip_prefix("SID=").map(Secret::new)
-            });
-        let err_status = (!status.is_success()).then(|| HttpError::from_status(SERVICE, &resp));
-        let body = read_capped(SERVICE, resp).await?;
-        let text = String::from_utf8_lossy(&body).trim().to_string();
-        match status.as_u16() {
-            200 if text == "Ok." => Ok(sid.unwrap_or_default()),
-            200 if text == "Fails." => Err(LoginError::Refused(
-                "login failed: wrong username or password".into(),
-            )),
-            200 => Err(LoginError::Http(HttpError::Decode {
-                service: SERVICE.into(),
-                detail: format!("unexpected login answer: {:.80}", text),
-            })),
-            403 => Err(LoginError::Refused(format!(
-                "login refused (HTTP 403): {:.200}",
-                if text.is_empty() { "banned" } else { &text }
-            ))),
-            401 => Err(LoginError::Refused(
-                "login refused (HTTP 401): qBittorrent rejected the Origin/Referer/Host; \
-                 check that the URL is the one qBittorrent serves"
-                    .into(),
-            )),
-            _ => Err(LoginError::Http(err_status.expect("non-success status"))),
-        }
-    }
-}
-
-enum LoginError {
-    /// Credentials or access refused: back off and report misconfigured.
-    Refused(String),
-    /// Transport / server trouble: the breaker's business, no back-off.
-    Http(HttpError),
-}
-
-impl From<HttpError> for LoginError {
-    fn from(e: HttpError) -> Self {
-        LoginError::Http(e)
     }
 }

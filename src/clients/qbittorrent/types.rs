@@ -136,9 +136,13 @@ mod tests {
         let url = AddSource::Url(Secret::new("https://t/dl?passkey=SECRETKEY"));
         assert!(!format!("{url:?}").contains("SECRETKEY"));
         let m = AddSource::Magnet(
-            "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&tr=http://t/PASSKEY".into(),
+            "magnet:?xt=urn:btih:c12fe1c06bba254a9dc9f519b335aa7c1367a88a&tr=http://t/PASSKEY"
+                .into(),
         );
         let shown = format!("{m:?}");
-        assert!(!shown.contains("PASSKEY") && shown.contains("c12fe1c0"), "{shown}");
+        assert!(
+            !shown.contains("PASSKEY") && shown.contains("c12fe1c0"),
+            "{shown}"
+        );
     }
 }

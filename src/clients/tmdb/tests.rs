@@ -53,7 +53,9 @@ fn no_key(e: &HttpError) {
 async fn search_sends_query_year_page_and_parses_results() {
     let f = fake(|s| {
         expect(s.path == "/3/search/movie", || format!("path {}", s.path))?;
-        expect(s.q("query") == "the matrix", || format!("query {:?}", s.query))?;
+        expect(s.q("query") == "the matrix", || {
+            format!("query {:?}", s.query)
+        })?;
         expect(s.q("year") == "1999" && s.q("page") == "2", || {
             format!("year/page {:?}", s.query)
         })?;
@@ -67,9 +69,19 @@ async fn search_sends_query_year_page_and_parses_results() {
     assert_eq!(page.total_results, 3);
     assert_eq!(page.results.len(), 3);
     let m = &page.results[0];
-    assert_eq!((m.id, m.title.as_str(), m.year()), (603, "The Matrix", Some(1999)));
-    assert_eq!(m.poster_path.as_deref(), Some("/f89U3ADr1oiB1s9GkdPOEpXUk5H.jpg"));
-    assert_eq!(page.results[2].year(), None, "empty release_date has no year");
+    assert_eq!(
+        (m.id, m.title.as_str(), m.year()),
+        (603, "The Matrix", Some(1999))
+    );
+    assert_eq!(
+        m.poster_path.as_deref(),
+        Some("/f89U3ADr1oiB1s9GkdPOEpXUk5H.jpg")
+    );
+    assert_eq!(
+        page.results[2].year(),
+        None,
+        "empty release_date has no year"
+    );
     assert_eq!(f.hits(), 1);
 }
 
@@ -114,7 +126,9 @@ async fn movie_details_append_everything_radarr_needs() {
 #[tokio::test]
 async fn find_by_imdb_id() {
     let f = fake(|s| {
-        expect(s.q("external_source") == "imdb_id", || "external_source".into())?;
+        expect(s.q("external_source") == "imdb_id", || {
+            "external_source".into()
+        })?;
         match s.path.as_str() {
             "/3/find/tt0133093" => Ok(Reply::json(FIND)),
             "/3/find/tt9999999" => Ok(Reply::json(FIND_EMPTY)),
@@ -135,7 +149,9 @@ async fn v4_token_goes_in_bearer_header_not_query() {
         expect(s.header("authorization") == format!("Bearer {JWT}"), || {
             "no bearer".into()
         })?;
-        expect(!s.query.contains_key("api_key"), || "api_key in query".into())?;
+        expect(!s.query.contains_key("api_key"), || {
+            "api_key in query".into()
+        })?;
         expect(s.path == "/3/configuration", || format!("path {}", s.path))?;
         Ok(Reply::json(CONFIGURATION))
     });
@@ -161,7 +177,10 @@ async fn unauthorized_is_misconfigured() {
     let f = fake(|_| Ok(Reply::status_json(401, UNAUTHORIZED)));
     let e = client(&f).search("x", None, 1).await.expect_err("401");
     no_key(&e);
-    assert!(matches!(e.classify(), FailureClass::Misconfigured(_)), "{e:?}");
+    assert!(
+        matches!(e.classify(), FailureClass::Misconfigured(_)),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
@@ -182,7 +201,10 @@ async fn server_error_is_a_failure() {
     let f = fake(|_| Ok(Reply::status_json(500, "{}")));
     let e = client(&f).movie(603).await.expect_err("500");
     no_key(&e);
-    assert_eq!(e.classify(), FailureClass::Failure(FailureKind::ServerError));
+    assert_eq!(
+        e.classify(),
+        FailureClass::Failure(FailureKind::ServerError)
+    );
 }
 
 #[tokio::test]
@@ -212,14 +234,22 @@ async fn malformed_json_is_a_decode_error() {
     no_key(&e);
     assert!(matches!(e, HttpError::Decode { .. }), "{e:?}");
     let f = fake(|_| Ok(Reply::json(r#"{"results":"nope"}"#)));
-    let e = client(&f).search("x", None, 1).await.expect_err("bad shape");
+    let e = client(&f)
+        .search("x", None, 1)
+        .await
+        .expect_err("bad shape");
     assert!(matches!(e, HttpError::Decode { .. }), "{e:?}");
 }
 
 #[tokio::test]
 async fn oversized_body_is_a_decode_error() {
     let f = fake(|_| Ok(Reply::Stream(OVERSIZED)));
-    let c = TmdbClient::new(http(), f.url("/3"), Secret::new(KEY), Duration::from_secs(10));
+    let c = TmdbClient::new(
+        http(),
+        f.url("/3"),
+        Secret::new(KEY),
+        Duration::from_secs(10),
+    );
     let e = c.movie(603).await.expect_err("too big");
     no_key(&e);
     match e {

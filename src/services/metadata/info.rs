@@ -258,7 +258,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     #[test]

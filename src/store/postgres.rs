@@ -1,0 +1,573 @@
+//! The PostgreSQL backend, for users who outgrow embedded SQLite: a bounded deadpool of
+//! tokio-postgres connections with connect/wait timeouts (a dead server fails fast and trips the
+//! database breaker instead of hanging), its own embedded migrations, and the same behaviour as
+//! [`super::SqliteStore`] (checked by the shared conformance suite).
+
+use super::postgres_migrate::{pg_current_version, pg_latest_version, pg_migrate};
+use super::{PoolStatus, Session, Store, StoreError, StoreResult, StoredEvent, User};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
+use std::str::FromStr;
+use std::time::Duration;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{NoTls, Row};
+
+/// How long a new connection may take to be established when the URL does not say.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a caller waits for a free pooled connection before the call fails as an outage.
+const WAIT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long checking a returned connection may take before it is replaced.
+const RECYCLE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Parameters of a query, as tokio-postgres takes them.
+pub(super) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// PostgreSQL store. Cloning shares the same pool.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://` or `postgresql://`) with a pool of `pool_size`
+    /// connections and migrates the database to the latest version. Errors never contain the
+    /// URL, because it may carry the password.
+    pub async fn open(url: &str, pool_size: u32) -> StoreResult<Self> {
+        let mut config = tokio_postgres::Config::from_str(url).map_err(|_| {
+            StoreError::Other(format!("invalid PostgreSQL URL ({})", redacted_url(url)))
+        })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("reelarr");
+        }
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(pool_size.max(1) as usize)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(WAIT_TIMEOUT))
+            .create_timeout(Some(CONNECT_TIMEOUT + Duration::from_secs(1)))
+            .recycle_timeout(Some(RECYCLE_TIMEOUT))
+            .build()
+            .map_err(|e| StoreError::Other(format!("could not build the PostgreSQL pool: {e}")))?;
+        let store = PostgresStore { pool };
+        let mut client = store.client().await?;
+        pg_migrate(&mut client, pg_latest_version()).await?;
+        tracing::info!(database = %redacted_url(url), pool_size, "opened PostgreSQL store");
+        Ok(store)
+    }
+
+    /// A pooled connection; pool timeouts and connection failures come back as `Io`.
+    pub(super) async fn client(&self) -> StoreResult<Object> {
+        self.pool.get().await.map_err(map_pool)
+    }
+
+    /// Runs one statement (prepared once per connection) and returns its rows.
+    pub(super) async fn query(&self, sql: &str, params: Params<'_>) -> StoreResult<Vec<Row>> {
+        let c = self.client().await?;
+        let st = c.prepare_cached(sql).await.map_err(map_pg)?;
+        c.query(&st, params).await.map_err(map_pg)
+    }
+
+    /// Runs one statement that yields at most one row.
+    pub(super) async fn query_opt(
+        &self,
+        sql: &str,
+        params: Params<'_>,
+    ) -> StoreResult<Option<Row>> {
+        let c = self.client().await?;
+        let st = c.prepare_cached(sql).await.map_err(map_pg)?;
+        c.query_opt(&st, params).await.map_err(map_pg)
+    }
+
+    /// Runs one statement that yields exactly one row.
+    pub(super) async fn query_one(&self, sql: &str, params: Params<'_>) -> StoreResult<Row> {
+        let c = self.client().await?;
+        let st = c.prepare_cached(sql).await.map_err(map_pg)?;
+        c.query_one(&st, params).await.map_err(map_pg)
+    }
+
+    /// Runs one statement and returns the number of rows it touched.
+    pub(super) async fn execute(&self, sql: &str, params: Params<'_>) -> StoreResult<u64> {
+        let c = self.client().await?;
+        let st = c.prepare_cached(sql).await.map_err(map_pg)?;
+        c.execute(&st, params).await.map_err(map_pg)
+    }
+}
+
+/// `scheme://user@host:port/db` without the password or the query string, for logs and errors.
+pub(crate) fn redacted_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "<unparsable URL>".into();
+    };
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{user}@{host}")
+        }
+        None => authority.to_string(),
+    };
+    format!("{scheme}://{authority}{path}")
+}
+
+/// Classifies a tokio-postgres error like its SQLite counterpart: constraint violations are the
+/// caller's fault, connection trouble is an outage, a cancelled statement is a timeout.
+pub(crate) fn map_pg(e: tokio_postgres::Error) -> StoreError {
+    if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        let msg = match db.constraint() {
+            Some(c) => format!("{} ({c})", db.message()),
+            None => db.message().to_string(),
+        };
+        let class = &code.code()[..2];
+        return if *code == SqlState::QUERY_CANCELED {
+            StoreError::Timeout
+        } else if *code == SqlState::LOCK_NOT_AVAILABLE {
+            StoreError::Busy
+        } else if class == "23" {
+            // integrity_constraint_violation: unique, foreign key, not null, check, exclusion
+            StoreError::Constraint(msg)
+        } else if matches!(class, "08" | "53" | "57" | "58" | "28") {
+            // connection exception, insufficient resources (disk full, too many connections),
+            // operator intervention (shutdown), system/I-O error, refused authentication
+            StoreError::Io(msg)
+        } else {
+            StoreError::Other(msg)
+        };
+    }
+    if e.is_closed() {
+        return StoreError::Io("the PostgreSQL connection is closed".into());
+    }
+    let text = e.to_string();
+    // Mistakes in our own statements or row decoding: bugs, not outages.
+    const BUGS: [&str; 6] = [
+        "error serializing",
+        "error deserializing",
+        "invalid column",
+        "query returned an unexpected",
+        "expected ",
+        "invalid configuration",
+    ];
+    if BUGS.iter().any(|b| text.starts_with(b)) {
+        StoreError::Other(text)
+    } else {
+        // I/O, connect, connect timeout, TLS, protocol, authentication: the server is unreachable.
+        StoreError::Io(text)
+    }
+}
+
+/// A pool failure: waiting too long or failing to connect is an outage (trips the breaker).
+fn map_pool(e: PoolError) -> StoreError {
+    match e {
+        PoolError::Backend(e) => map_pg(e),
+        PoolError::Timeout(t) => {
+            StoreError::Io(format!("timed out getting a PostgreSQL connection ({t:?})"))
+        }
+        PoolError::Closed => StoreError::Io("the PostgreSQL pool is closed".into()),
+        PoolError::PostCreateHook(h) => StoreError::Io(format!("PostgreSQL connection setup: {h}")),
+        PoolError::NoRuntimeSpecified => {
+            StoreError::Other("no runtime for the PostgreSQL pool".into())
+        }
+    }
+}
+
+fn user_from_row(r: &Row) -> Result<User, tokio_postgres::Error> {
+    Ok(User {
+        id: r.try_get(0)?,
+        username: r.try_get(1)?,
+        password_hash: r.try_get(2)?,
+        must_change_password: r.try_get(3)?,
+    })
+}
+
+const USER_COLS: &str = "id, username, password_hash, must_change_password";
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> StoreResult<()> {
+        self.query_one("SELECT 1", &[]).await.map(|_| ())
+    }
+
+    async fn integrity_check(&self) -> StoreResult<String> {
+        // PostgreSQL checks its own pages; a read of the catalogue and our bookkeeping table is
+        // the trivial "can we read the schema" check.
+        self.query_one("SELECT COUNT(*) FROM schema_migrations", &[])
+            .await
+            .map(|_| "ok".to_string())
+    }
+
+    async fn schema_version(&self) -> StoreResult<i64> {
+        let c = self.client().await?;
+        pg_current_version(&**c).await
+    }
+
+    fn pool_status(&self) -> PoolStatus {
+        let s = self.pool.status();
+        let idle = s.available.min(s.size);
+        PoolStatus {
+            active: (s.size - idle) as u32,
+            idle: idle as u32,
+        }
+    }
+
+    async fn user_count(&self) -> StoreResult<u64> {
+        let r = self.query_one("SELECT COUNT(*) FROM users", &[]).await?;
+        Ok(r.try_get::<_, i64>(0).map_err(map_pg)? as u64)
+    }
+
+    async fn user_by_name(&self, username: &str) -> StoreResult<Option<User>> {
+        self.query_opt(
+            &format!("SELECT {USER_COLS} FROM users WHERE username = $1"),
+            &[&username],
+        )
+        .await?
+        .map(|r| user_from_row(&r).map_err(map_pg))
+        .transpose()
+    }
+
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
+        self.query_opt(
+            &format!("SELECT {USER_COLS} FROM users WHERE id = $1"),
+            &[&id],
+        )
+        .await?
+        .map(|r| user_from_row(&r).map_err(map_pg))
+        .transpose()
+    }
+
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        must_change: bool,
+    ) -> StoreResult<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_pg)?;
+        let row = tx
+            .query_one(
+                "INSERT INTO users (username, password_hash, must_change_password, created_at, updated_at)
+                 VALUES ($1, $2, $3, now(), now())
+                 ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
+                   must_change_password = excluded.must_change_password, updated_at = excluded.updated_at
+                 RETURNING id",
+                &[&username, &password_hash, &must_change],
+            )
+            .await
+            .map_err(map_pg)?;
+        let id: i64 = row.try_get(0).map_err(map_pg)?;
+        // A new password ends every existing session of that user.
+        tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&id])
+            .await
+            .map_err(map_pg)?;
+        tx.commit().await.map_err(map_pg)
+    }
+
+    async fn create_session(&self, s: &Session) -> StoreResult<()> {
+        self.execute(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, now(), $3)",
+            &[&s.token_hash, &s.user_id, &s.expires_at],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
+        let Some(r) = self
+            .query_opt(
+                "SELECT token_hash, user_id, expires_at FROM sessions WHERE token_hash = $1",
+                &[&token_hash],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let session = (|| {
+            Ok(Session {
+                token_hash: r.try_get(0)?,
+                user_id: r.try_get(1)?,
+                expires_at: r.try_get::<_, DateTime<Utc>>(2)?,
+            })
+        })()
+        .map_err(map_pg)?;
+        Ok(Some(session))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.execute("DELETE FROM sessions WHERE token_hash = $1", &[&token_hash])
+            .await
+            .map(|_| ())
+    }
+
+    async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        self.execute("DELETE FROM sessions WHERE expires_at < $1", &[&now])
+            .await
+    }
+
+    async fn append_breaker_event(&self, e: &StoredEvent) -> StoreResult<()> {
+        // One statement: insert, then keep the table bounded to the newest 10,000 transitions.
+        self.execute(
+            "WITH ins AS (
+                INSERT INTO breaker_events (service, from_state, to_state, reason, at)
+                VALUES ($1, $2, $3, $4, $5) RETURNING id
+             )
+             DELETE FROM breaker_events WHERE id <= (SELECT id FROM ins) - 10000",
+            &[&e.service, &e.from, &e.to, &e.reason, &e.at],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    async fn breaker_events(&self, limit: u32) -> StoreResult<Vec<StoredEvent>> {
+        let rows = self
+            .query(
+                "SELECT service, from_state, to_state, reason, at FROM breaker_events
+                 ORDER BY id DESC LIMIT $1",
+                &[&i64::from(limit)],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredEvent {
+                    service: r.try_get(0)?,
+                    from: r.try_get(1)?,
+                    to: r.try_get(2)?,
+                    reason: r.try_get(3)?,
+                    at: r.try_get(4)?,
+                })
+            })
+            .collect::<Result<_, tokio_postgres::Error>>()
+            .map_err(map_pg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{pg_harness, LibraryStore};
+    use std::time::Instant;
+
+    #[tokio::test]
+    async fn library_conformance() {
+        let Some(db) = pg_harness::fresh_db().await else {
+            return;
+        };
+        let s = PostgresStore::open(&db.url, 4).await.unwrap();
+        crate::store::conformance::library_suite(&s).await;
+        drop(s);
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn users_sessions_and_events() {
+        let Some(db) = pg_harness::fresh_db().await else {
+            return;
+        };
+        let s = PostgresStore::open(&db.url, 2).await.unwrap();
+        assert_eq!(s.user_count().await.unwrap(), 0);
+        s.set_password("admin", "h1", true).await.unwrap();
+        let u = s.user_by_name("admin").await.unwrap().unwrap();
+        assert!(u.must_change_password);
+        assert!(s.user_by_name("nobody").await.unwrap().is_none());
+        let exp = Utc::now() + chrono::Duration::hours(1);
+        s.create_session(&Session {
+            token_hash: "t".into(),
+            user_id: u.id,
+            expires_at: exp,
+        })
+        .await
+        .unwrap();
+        let back = s.session("t").await.unwrap().unwrap();
+        assert_eq!(back.user_id, u.id);
+        assert!((back.expires_at - exp).num_milliseconds().abs() < 1);
+        // Changing the password ends sessions.
+        s.set_password("admin", "h2", false).await.unwrap();
+        assert!(s.session("t").await.unwrap().is_none());
+        let u2 = s.user_by_id(u.id).await.unwrap().unwrap();
+        assert_eq!(
+            (u2.password_hash.as_str(), u2.must_change_password),
+            ("h2", false)
+        );
+        assert_eq!(s.user_count().await.unwrap(), 1);
+
+        // Sessions: unknown user is a constraint error; expiry purge and delete.
+        assert!(matches!(
+            s.create_session(&Session {
+                token_hash: "x".into(),
+                user_id: 9999,
+                expires_at: exp,
+            })
+            .await,
+            Err(StoreError::Constraint(_))
+        ));
+        for (t, hours) in [("old", -1), ("new", 1)] {
+            s.create_session(&Session {
+                token_hash: t.into(),
+                user_id: u.id,
+                expires_at: Utc::now() + chrono::Duration::hours(hours),
+            })
+            .await
+            .unwrap();
+        }
+        assert_eq!(s.purge_expired_sessions(Utc::now()).await.unwrap(), 1);
+        assert!(s.session("old").await.unwrap().is_none());
+        s.delete_session("new").await.unwrap();
+        assert!(s.session("new").await.unwrap().is_none());
+
+        for i in 0..3 {
+            s.append_breaker_event(&StoredEvent {
+                service: "tmdb".into(),
+                from: "closed".into(),
+                to: format!("s{i}"),
+                reason: "r".into(),
+                at: "now".into(),
+            })
+            .await
+            .unwrap();
+        }
+        let ev = s.breaker_events(2).await.unwrap();
+        assert_eq!(
+            ev.iter().map(|e| e.to.as_str()).collect::<Vec<_>>(),
+            ["s2", "s1"]
+        );
+        assert_eq!(ev[0].at, "now", "the timestamp text comes back verbatim");
+        assert_eq!(s.integrity_check().await.unwrap(), "ok");
+        assert_eq!(s.schema_version().await.unwrap(), pg_latest_version());
+        s.ping().await.unwrap();
+        drop(s);
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn breaker_events_stay_bounded() {
+        let Some(db) = pg_harness::fresh_db().await else {
+            return;
+        };
+        let s = PostgresStore::open(&db.url, 2).await.unwrap();
+        let ev = |to: &str| StoredEvent {
+            service: "db".into(),
+            from: "closed".into(),
+            to: to.into(),
+            reason: "r".into(),
+            at: "t".into(),
+        };
+        s.append_breaker_event(&ev("old")).await.unwrap();
+        // Jump the id sequence as if 10,000 more transitions had happened.
+        s.execute("SELECT setval('breaker_events_id_seq', 10001)", &[])
+            .await
+            .unwrap();
+        s.append_breaker_event(&ev("new")).await.unwrap();
+        let all = s.breaker_events(100).await.unwrap();
+        assert_eq!(
+            all.iter().map(|e| e.to.as_str()).collect::<Vec<_>>(),
+            ["new"]
+        );
+        drop(s);
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn pool_status_counts_checked_out_connections() {
+        let Some(db) = pg_harness::fresh_db().await else {
+            return;
+        };
+        let s = PostgresStore::open(&db.url, 3).await.unwrap();
+        let (a, b) = (s.client().await.unwrap(), s.client().await.unwrap());
+        let st = s.pool_status();
+        assert_eq!(st.active, 2, "{st:?}");
+        drop((a, b));
+        let st = s.pool_status();
+        assert_eq!((st.active, st.idle), (0, 2), "{st:?}");
+        drop(s);
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn statement_timeout_is_timeout() {
+        let Some(db) = pg_harness::fresh_db().await else {
+            return;
+        };
+        let s = PostgresStore::open(&db.url, 1).await.unwrap();
+        let c = s.client().await.unwrap();
+        c.batch_execute("SET statement_timeout = 50").await.unwrap();
+        let err = c.batch_execute("SELECT pg_sleep(2)").await.unwrap_err();
+        assert!(matches!(map_pg(err), StoreError::Timeout));
+        c.batch_execute("RESET statement_timeout").await.unwrap();
+        drop(c);
+        drop(s);
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn unreachable_server_is_io_quickly_and_hides_the_password() {
+        // A closed port on loopback: nothing listens there once the listener is dropped.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("postgres://reelarr:s3cr3t-pw@127.0.0.1:{port}/reelarr");
+        let started = Instant::now();
+        let err = PostgresStore::open(&url, 2).await.err().expect("must fail");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(matches!(err, StoreError::Io(_)), "{err:?}");
+        assert!(err.is_outage());
+        assert!(!format!("{err} {err:?}").contains("s3cr3t"), "{err:?}");
+        let bad = PostgresStore::open("postgres://u:s3cr3t@127.0.0.1:notaport/x", 1)
+            .await
+            .err()
+            .expect("must fail");
+        assert!(!format!("{bad} {bad:?}").contains("s3cr3t"), "{bad:?}");
+    }
+
+    #[test]
+    fn redacted_url_drops_the_password() {
+        assert_eq!(
+            redacted_url("postgres://me:pw@db:5432/reel?sslmode=disable"),
+            "postgres://me@db:5432/reel"
+        );
+        assert_eq!(redacted_url("postgresql://db/reel"), "postgresql://db/reel");
+        assert_eq!(redacted_url("nonsense"), "<unparsable URL>");
+    }
+
+    #[tokio::test]
+    async fn stopped_server_fails_fast_with_io_then_recovers() {
+        let mut server = match pg_harness::PrivateServer::start() {
+            Ok(s) => s,
+            Err(why) => return pg_harness::skip(&why),
+        };
+        let url = server.url("postgres");
+        let s = PostgresStore::open(&url, 2).await.unwrap();
+        s.ping().await.unwrap();
+        server.stop();
+        let started = Instant::now();
+        for _ in 0..2 {
+            let err = s.ping().await.unwrap_err();
+            assert!(matches!(err, StoreError::Io(_)), "{err:?}");
+        }
+        let err = s.movies().await.unwrap_err();
+        assert!(err.is_outage(), "{err:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            started.elapsed()
+        );
+        // The same data directory comes back on the same port: the pool reconnects by itself.
+        server.restart();
+        s.ping().await.unwrap();
+        assert!(s.movies().await.unwrap().is_empty());
+    }
+}
