@@ -26,6 +26,8 @@ pub struct AppState {
     pub http_metrics: HttpMetrics,
     /// The one outgoing HTTP client (connection pool shared by every service client).
     pub http: reqwest::Client,
+    /// TMDB, indexers and qBittorrent, each behind its breaker.
+    pub services: crate::wiring::Services,
     pub started: Instant,
     pub start_time: chrono::DateTime<chrono::Utc>,
     /// Open HTTP connections, maintained by the server.
@@ -67,6 +69,7 @@ impl AppState {
         let a2 = alerts.clone();
         breakers.add_listener(Arc::new(move |ev| a2.on_event(ev)));
         crate::resilience::persist_events(&breakers, store.clone());
+        let services = crate::wiring::build(&cfg, &breakers, &http).await?;
         let auth = AuthService::new(store.clone(), config.clone());
         let generated = auth
             .ensure_admin(&cfg.data_dir)
@@ -81,6 +84,7 @@ impl AppState {
             alerts,
             http_metrics: HttpMetrics::default(),
             http,
+            services,
             started: Instant::now(),
             start_time: chrono::Utc::now(),
             connections: Arc::new(AtomicUsize::new(0)),
@@ -104,6 +108,10 @@ pub async fn run(
     let reloader = crate::config::spawn_reloader(state.config.clone());
     let purge = spawn_session_purge(state.clone());
     let prober = crate::health::prober::spawn(state.clone());
+    let (stop_replayer, replayer_stopped) = tokio::sync::oneshot::channel::<()>();
+    let replayer = state.services.downloads.spawn_replayer(async move {
+        let _ = replayer_stopped.await;
+    });
     let grace = Duration::from_secs(state.config.get().server.shutdown_grace_seconds);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
@@ -128,6 +136,8 @@ pub async fn run(
     reloader.abort();
     purge.abort();
     prober.abort();
+    let _ = stop_replayer.send(());
+    let _ = replayer.await;
     result.map_err(|e| StartError::Other(format!("HTTP server: {e}")))
 }
 

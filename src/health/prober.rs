@@ -57,17 +57,32 @@ async fn probe_one(state: &AppState, cfg: &Config, name: &str) -> Option<ProbeRe
             Err(e) => Some(e.to_string()),
         }
     } else {
-        let (url, forbidden_is_up) = probe_target(cfg, name)?;
         let breaker = state.breakers.get(name)?;
-        let client = &state.http;
-        match breaker
-            .call(get_ok(client, name, &url, None, forbidden_is_up))
-            .await
-        {
+        let call = async {
+            match name {
+                "tmdb" => state.services.tmdb.configuration().await,
+                // Logs in (with its own back-off), so a wrong password shows as misconfigured.
+                "qbittorrent" => state
+                    .services
+                    .downloads
+                    .client()
+                    .version()
+                    .await
+                    .map(|_| ()),
+                _ => {
+                    let url = torznab_caps_url(cfg, name).ok_or_else(|| HttpError::Transport {
+                        service: name.to_string(),
+                        detail: "not configured".into(),
+                    })?;
+                    get_ok(&state.http, name, &url, None, false).await
+                }
+            }
+        };
+        match breaker.call(call).await {
             Ok(()) => None,
             Err(CallError::Open(_)) => return None,
             Err(CallError::Timeout) => Some(format!("{name}: no answer within the call timeout")),
-            Err(CallError::Inner(e)) => Some(describe(&e)),
+            Err(CallError::Inner(e)) => Some(e.to_string()),
         }
     };
     Some(ProbeResult {
@@ -77,39 +92,11 @@ async fn probe_one(state: &AppState, cfg: &Config, name: &str) -> Option<ProbeRe
     })
 }
 
-fn describe(e: &HttpError) -> String {
-    e.to_string()
-}
-
-/// The URL a probe GETs, and whether a 403 still proves the service is up.
-fn probe_target(cfg: &Config, name: &str) -> Option<(String, bool)> {
-    match name {
-        "tmdb" => Some((
-            format!(
-                "{}/configuration?api_key={}",
-                cfg.tmdb.api_url.trim_end_matches('/'),
-                cfg.tmdb.api_key.expose()
-            ),
-            false,
-        )),
-        "qbittorrent" => Some((
-            format!(
-                "{}/api/v2/app/version",
-                cfg.qbittorrent.url.trim_end_matches('/')
-            ),
-            true,
-        )),
-        other => {
-            let n = other.strip_prefix("torznab:")?;
-            let ix = cfg.indexers.torznab.iter().find(|i| i.name == n)?;
-            Some((
-                format!(
-                    "{}/api?t=caps&apikey={}",
-                    ix.url.trim_end_matches('/'),
-                    ix.api_key.expose()
-                ),
-                false,
-            ))
-        }
-    }
+/// The light Torznab probe: the (cheap, cacheable) capabilities document.
+fn torznab_caps_url(cfg: &Config, name: &str) -> Option<String> {
+    let n = name.strip_prefix("torznab:")?;
+    let ix = cfg.indexers.torznab.iter().find(|i| i.name == n)?;
+    let base = ix.url.trim_end_matches('/');
+    let base = base.strip_suffix("/api").unwrap_or(base);
+    Some(format!("{base}/api?t=caps&apikey={}", ix.api_key.expose()))
 }

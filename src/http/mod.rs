@@ -7,6 +7,7 @@ mod breakers;
 pub mod error;
 mod health;
 mod observability;
+mod search;
 mod ui;
 mod v3;
 
@@ -40,6 +41,8 @@ pub fn routes(
         .or(breakers::routes(state.clone()))
         .unify()
         .or(v3::routes(state.clone()))
+        .unify()
+        .or(search::routes(state.clone()))
         .unify()
         .or(ui::routes())
         .unify();

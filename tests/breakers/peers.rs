@@ -1,6 +1,6 @@
 //! Against a fake dependency on 127.0.0.1 that refuses, hangs or answers 500: the breaker opens
 //! after the threshold, stops reaching the peer, lets a trial through after the recovery timeout,
-//! and success closes it. Driven by the background prober (qBittorrent's `app/version`).
+//! and success closes it. Driven by the background prober (a Torznab indexer's `t=caps`).
 
 use crate::common::fake::{dead_port, Fake, HANG};
 use crate::common::*;
@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 async fn state_of(s: &Server) -> Value {
-    get_json(s, "/api/v1/circuit-breakers/qbittorrent").await
+    get_json(s, "/api/v1/circuit-breakers/torznab:fake").await
 }
 
 async fn wait_state(s: &Server, want: &str, within: Duration) -> Value {
@@ -17,22 +17,18 @@ async fn wait_state(s: &Server, want: &str, within: Duration) -> Value {
         (v["state"] == want).then_some(v)
     })
     .await
-    .unwrap_or_else(|| panic!("qbittorrent breaker never became {want}"))
+    .unwrap_or_else(|| panic!("torznab:fake breaker never became {want}"))
 }
 
 fn start_against(dir: &std::path::Path, url: &str) -> Server {
     write_config(
         dir,
-        "[circuit_breakers.qbittorrent]\nfailure_threshold = 3\nrecovery_timeout_seconds = 2\ncall_timeout_ms = 300\nslow_call_ms = 0\n",
+        &format!(
+            "[[indexers.torznab]]\nname = \"fake\"\nurl = \"{url}\"\napi_key = \"k\"\n\
+             [circuit_breakers.torznab]\nfailure_threshold = 3\nrecovery_timeout_seconds = 2\ncall_timeout_ms = 300\nslow_call_ms = 0\n"
+        ),
     );
-    Server::start(
-        dir,
-        &[
-            ("QBITTORRENT_URL", url),
-            ("QBITTORRENT_USERNAME", "admin"),
-            ("HEALTH_CHECK_INTERVAL_SECONDS", "1"),
-        ],
-    )
+    Server::start(dir, &[("HEALTH_CHECK_INTERVAL_SECONDS", "1")])
 }
 
 async fn opens_then_recovers(fake: &Fake, dir: &std::path::Path, url: &str) {
@@ -44,16 +40,17 @@ async fn opens_then_recovers(fake: &Fake, dir: &std::path::Path, url: &str) {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(fake.hits() <= hits_when_open + 1, "peer reached while open");
     let h = get_json(&s, "/health/detailed").await;
-    assert_eq!(h["services"]["qbittorrent"]["circuit_breaker"], "open");
+    assert_eq!(h["torznab"]["fake"]["circuit_breaker"], "open");
+    assert_eq!(h["status"], "degraded");
     // The peer heals: the next trial after the recovery timeout closes the breaker.
-    fake.set_status(403); // qBittorrent's answer to a client without a session: it is up.
+    fake.set_status(200);
     wait_state(&s, "closed", Duration::from_secs(10)).await;
     let ev = get_json(&s, "/api/v1/circuit-breakers/events").await;
     let seq: Vec<String> = ev
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["service"] == "qbittorrent")
+        .filter(|e| e["service"] == "torznab:fake")
         .map(|e| {
             format!(
                 "{}>{}",
@@ -102,7 +99,7 @@ async fn peer_that_refuses() {
         v3.as_array()
             .unwrap()
             .iter()
-            .any(|e| e["message"] == "Download clients unavailable due to failures: qBittorrent"),
+            .any(|e| e["message"] == "Indexers unavailable due to failures: fake"),
         "{v3}"
     );
     s.stop();

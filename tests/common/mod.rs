@@ -248,6 +248,73 @@ pub mod fake {
         }
     }
 
+    /// A fake that answers by path prefix from a fixed table (404 otherwise), with the same
+    /// failure switch and request counter as [`Fake`].
+    #[derive(Clone)]
+    pub struct Routes {
+        pub addr: std::net::SocketAddr,
+        status: Arc<AtomicU16>,
+        hits: Arc<AtomicUsize>,
+        pub paths: Arc<std::sync::Mutex<Vec<String>>>,
+    }
+
+    impl Routes {
+        pub async fn start(table: Vec<(&'static str, &'static str)>) -> Routes {
+            let st = Arc::new(AtomicU16::new(200));
+            let hits = Arc::new(AtomicUsize::new(0));
+            let paths = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let (s2, h2, p2) = (st.clone(), hits.clone(), paths.clone());
+            let table = Arc::new(table);
+            let route = warp::path::full()
+                .and(warp::query::raw().or(warp::any().map(String::new)).unify())
+                .and(warp::body::bytes())
+                .then(
+                    move |path: warp::path::FullPath, q: String, _b: bytes::Bytes| {
+                        let (st, hits, paths, table) =
+                            (s2.clone(), h2.clone(), p2.clone(), table.clone());
+                        async move {
+                            hits.fetch_add(1, Ordering::SeqCst);
+                            paths.lock().unwrap().push(format!("{}?{q}", path.as_str()));
+                            let code = st.load(Ordering::SeqCst);
+                            if code == HANG {
+                                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                            }
+                            let found = table.iter().find(|(p, _)| path.as_str().starts_with(p));
+                            let (status, body) = match (code, found) {
+                                (200, Some((_, body))) => (200, *body),
+                                (200, None) => (404, "{}"),
+                                (c, _) => (c, "{\"error\":\"fake failure\"}"),
+                            };
+                            warp::reply::with_status(
+                                body,
+                                warp::http::StatusCode::from_u16(status).unwrap(),
+                            )
+                        }
+                    },
+                );
+            let (addr, server) = warp::serve(route).bind_ephemeral(([127, 0, 0, 1], 0));
+            tokio::spawn(server);
+            Routes {
+                addr,
+                status: st,
+                hits,
+                paths,
+            }
+        }
+
+        pub fn url(&self) -> String {
+            format!("http://{}", self.addr)
+        }
+
+        pub fn set_status(&self, s: u16) {
+            self.status.store(s, Ordering::SeqCst);
+        }
+
+        pub fn hits(&self) -> usize {
+            self.hits.load(Ordering::SeqCst)
+        }
+    }
+
     /// A loopback port with nothing listening: connections are refused at once.
     pub fn dead_port() -> u16 {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -1,6 +1,8 @@
 //! The Radarr-compatible `/api/v3` surface.
 
 mod health;
+mod lookup;
+pub mod movie_resource;
 mod parse;
 mod system;
 
@@ -14,6 +16,8 @@ pub fn routes(
     health::routes(state.clone())
         .or(parse::routes(state.clone()))
         .unify()
-        .or(system::routes(state))
+        .or(system::routes(state.clone()))
+        .unify()
+        .or(lookup::routes(state))
         .unify()
 }
