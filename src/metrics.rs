@@ -64,7 +64,7 @@ fn header(out: &mut String, name: &str, kind: &str, help: &str) {
 }
 
 /// The whole exposition.
-pub fn render(state: &AppState) -> String {
+pub fn render(state: &AppState, retry_queue: (u64, u64)) -> String {
     let mut o = String::with_capacity(8192);
     let breakers = state.breakers.all();
     let snaps: Vec<_> = breakers.iter().map(|b| b.snapshot()).collect();
@@ -173,7 +173,14 @@ pub fn render(state: &AppState) -> String {
         "gauge",
         "qBittorrent operations waiting in the retry journal.",
     );
-    let _ = writeln!(o, "reelarr_retry_queue_depth 0");
+    let _ = writeln!(o, "reelarr_retry_queue_depth {}", retry_queue.0);
+    header(
+        &mut o,
+        "reelarr_retry_queue_dead_letters",
+        "gauge",
+        "qBittorrent operations given up on (dead-lettered).",
+    );
+    let _ = writeln!(o, "reelarr_retry_queue_dead_letters {}", retry_queue.1);
 
     header(
         &mut o,

@@ -135,8 +135,16 @@ fn service_report(
     m
 }
 
+/// (pending, dead-lettered) operations in the qBittorrent retry journal; (0, 0) if unreadable.
+pub async fn retry_queue(state: &AppState) -> (u64, u64) {
+    let j = state.services.downloads.journal();
+    let depth = j.depth().await.unwrap_or(0);
+    let dead = j.dead_count().await.unwrap_or(0);
+    (depth, dead)
+}
+
 /// The `/health/detailed` document, recomputed at most every `DETAILED_HEALTH_CACHE_SECONDS`.
-pub fn detailed(state: &AppState) -> Value {
+pub async fn detailed(state: &AppState) -> Value {
     let cfg = state.config.get();
     let ttl = Duration::from_secs(cfg.health.detailed_cache_seconds);
     if let Some((at, v)) = state.health.cache.lock().as_ref() {
@@ -144,6 +152,7 @@ pub fn detailed(state: &AppState) -> Value {
             return v.clone();
         }
     }
+    let (depth, dead) = retry_queue(state).await;
     let probes = state.health.probes.lock().clone();
     let mut services = Map::new();
     let mut torznab = Map::new();
@@ -170,7 +179,8 @@ pub fn detailed(state: &AppState) -> Value {
         "timestamp": rfc3339(Utc::now()),
         "services": services,
         "torznab": torznab,
-        "retry_queue_depth": 0,
+        "retry_queue_depth": depth,
+        "retry_queue_dead_letters": dead,
         "system": {
             "memory_usage_mb": (system::rss_bytes() as f64 / 1_048_576.0 * 10.0).round() / 10.0,
             "cpu_usage_percent": state.health.system.cpu_percent(),

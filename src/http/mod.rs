@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod body;
 mod breakers;
+mod downloads;
 pub mod error;
 mod health;
 mod observability;
@@ -43,6 +44,8 @@ pub fn routes(
         .or(v3::routes(state.clone()))
         .unify()
         .or(search::routes(state.clone()))
+        .unify()
+        .or(downloads::routes(state.clone()))
         .unify()
         .or(ui::routes())
         .unify();

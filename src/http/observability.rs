@@ -16,8 +16,8 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(warp::get())
         .and(require_unless(state.clone(), |c| c.health.detailed_public))
         .and(with_state(state.clone()))
-        .map(|s: Arc<AppState>| {
-            let v = crate::health::detailed(&s);
+        .then(|s: Arc<AppState>| async move {
+            let v = crate::health::detailed(&s).await;
             let code = if v["status"] == "unhealthy" {
                 StatusCode::SERVICE_UNAVAILABLE
             } else {
@@ -29,8 +29,9 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(warp::get())
         .and(require_unless(state.clone(), |c| c.metrics.public))
         .and(with_state(state.clone()))
-        .map(|s: Arc<AppState>| {
-            let mut r = Resp::new(crate::metrics::render(&s).into());
+        .then(|s: Arc<AppState>| async move {
+            let queue = crate::health::retry_queue(&s).await;
+            let mut r = Resp::new(crate::metrics::render(&s, queue).into());
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
                 header::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

@@ -1,0 +1,235 @@
+//! Issue 5 acceptance through the real binary and Debian's real qbittorrent-nox: seed scenario 2
+//! (peer killed, grabs queued, replayed on recovery), kill -9 of reelarr with pending grabs, and a
+//! wrong password shown as misconfigured.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../../src/clients/qbittorrent_harness.rs"]
+mod qbh;
+
+use common::*;
+use qbh::QbitPeer;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+fn hash(i: usize) -> String {
+    format!("{:040x}", 0xbeef_0000 + i)
+}
+
+fn magnet(i: usize) -> String {
+    format!("magnet:?xt=urn:btih:{}&dn=reelarr-test-{i}", hash(i))
+}
+
+/// Hashes of the torrents in the peer's `reelarr` category (logs in like any client).
+async fn present(peer: &QbitPeer) -> Vec<String> {
+    let c = client();
+    let base = peer.base_url();
+    let r = c
+        .post(format!("{base}/api/v2/auth/login"))
+        .header("Referer", &base)
+        .form(&[("username", qbh::USERNAME), ("password", qbh::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let sid = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("SID="))
+        .map(|v| v.split(';').next().unwrap().to_string())
+        .expect("qBittorrent login cookie");
+    let list: Vec<Value> = c
+        .get(format!("{base}/api/v2/torrents/info?category=reelarr"))
+        .header("Cookie", sid)
+        .header("Referer", &base)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    list.iter()
+        .map(|t| t["hash"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn start_reelarr(dir: &std::path::Path, peer: &QbitPeer, password: &str) -> Server {
+    if !dir.join("config.toml").exists() {
+        write_config(
+            dir,
+            "[circuit_breakers.qbittorrent]\nfailure_threshold = 3\nrecovery_timeout_seconds = 3\ncall_timeout_ms = 10000\nslow_call_ms = 0\n[qbittorrent]\ntimeout_seconds = 10\n",
+        );
+    }
+    Server::start(
+        dir,
+        &[
+            ("QBITTORRENT_URL", &peer.base_url()),
+            ("QBITTORRENT_USERNAME", qbh::USERNAME),
+            ("QBITTORRENT_PASSWORD", password),
+            ("HEALTH_CHECK_INTERVAL_SECONDS", "1"),
+        ],
+    )
+}
+
+async fn grab(s: &Server, i: usize) -> (u16, Value, Duration) {
+    let t = Instant::now();
+    let r = client()
+        .post(s.url("/api/v1/downloads"))
+        .header("X-Api-Key", s.api_key())
+        .json(
+            &json!({"magnet": magnet(i), "title": format!("Test {i} 1999 1080p BluRay x264-GRP")}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap();
+    (status, v, t.elapsed())
+}
+
+async fn wait_breaker(s: &Server, want: &str, within: Duration) {
+    let ok = eventually(within, || async move {
+        (get_json(s, "/api/v1/circuit-breakers/qbittorrent").await["state"] == want).then_some(())
+    })
+    .await;
+    assert!(ok.is_some(), "qbittorrent breaker never became {want}");
+}
+
+async fn pending(s: &Server) -> u64 {
+    get_json(s, "/api/v1/retry-queue").await["pending"]
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn seed_scenario_2_peer_killed_then_back() {
+    if !qbh::available_or_skip("seed_scenario_2_peer_killed_then_back") {
+        return;
+    }
+    let mut peer = QbitPeer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    let (st, v, _) = grab(&s, 0).await;
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["status"], "sent");
+    assert_eq!(present(&peer).await, vec![hash(0)]);
+
+    // SIGKILL: qBittorrent may lose torrents it had not saved yet (its own resume data), so the
+    // check below is about the 20 grabs made while it was down.
+    peer.kill();
+    // The prober's calls fail: 3 failures open the breaker.
+    wait_breaker(&s, "open", Duration::from_secs(20)).await;
+    let mut latencies = Vec::new();
+    for i in 1..=20 {
+        let (st, v, took) = grab(&s, i).await;
+        assert_eq!(st, 202, "grab {i}: {v}");
+        assert_eq!(v["status"], "queued");
+        assert!(
+            took < Duration::from_secs(1),
+            "grab {i} waited {took:?} on a dead peer"
+        );
+        latencies.push(took);
+    }
+    latencies.sort();
+    eprintln!(
+        "queued grabs with qBittorrent down: median {:?}, max {:?}",
+        latencies[10], latencies[19]
+    );
+    assert_eq!(pending(&s).await, 20);
+    let q = get_json(&s, "/api/v1/retry-queue").await;
+    assert_eq!(q["operations"].as_array().unwrap().len(), 20);
+    let h = get_json(&s, "/health/detailed").await;
+    assert_eq!(h["retry_queue_depth"], 20);
+
+    peer.restart().unwrap();
+    let t = Instant::now();
+    let drained = eventually(Duration::from_secs(20), || {
+        let s = &s;
+        async move { (pending(s).await == 0).then_some(()) }
+    })
+    .await;
+    assert!(drained.is_some(), "queue never drained");
+    eprintln!(
+        "queue drained {:?} after qBittorrent came back",
+        t.elapsed()
+    );
+    let got = present(&peer).await;
+    let unique: BTreeSet<String> = got.iter().cloned().collect();
+    assert_eq!(got.len(), unique.len(), "a torrent was added twice");
+    for i in 1..=20 {
+        assert!(
+            unique.contains(&hash(i)),
+            "grab {i} missing after the replay: {got:?}"
+        );
+    }
+    wait_breaker(&s, "closed", Duration::from_secs(5)).await;
+    s.stop();
+}
+
+#[tokio::test]
+async fn kill_9_with_pending_grabs_replays_each_once() {
+    if !qbh::available_or_skip("kill_9_with_pending_grabs_replays_each_once") {
+        return;
+    }
+    let mut peer = QbitPeer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    peer.kill();
+    wait_breaker(&s, "open", Duration::from_secs(20)).await;
+    for i in 100..120 {
+        let (st, v, _) = grab(&s, i).await;
+        assert_eq!(st, 202, "{v}");
+    }
+    assert_eq!(pending(&s).await, 20);
+    s.signal("KILL");
+    let (status, _) = s.stop_after_signal();
+    assert!(!status.success());
+
+    peer.restart().unwrap();
+    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    let drained = eventually(Duration::from_secs(20), || {
+        let s = &s;
+        async move { (pending(s).await == 0).then_some(()) }
+    })
+    .await;
+    assert!(drained.is_some(), "queue never drained after the restart");
+    let got = present(&peer).await;
+    let unique: BTreeSet<String> = got.iter().cloned().collect();
+    assert_eq!(got.len(), unique.len(), "a torrent was added twice");
+    assert_eq!(unique, (100..120).map(hash).collect::<BTreeSet<_>>());
+    // The same grab again is recognised, not sent twice.
+    let (st, v, _) = grab(&s, 100).await;
+    assert!(st == 201 || st == 200, "{st} {v}");
+    assert_eq!(present(&peer).await.len(), 20);
+    s.stop();
+}
+
+#[tokio::test]
+async fn wrong_password_shows_misconfigured() {
+    if !qbh::available_or_skip("wrong_password_shows_misconfigured") {
+        return;
+    }
+    let peer = QbitPeer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_reelarr(dir.path(), &peer, "definitely-wrong");
+    let h = eventually(Duration::from_secs(15), || {
+        let s = &s;
+        async move {
+            let h = get_json(s, "/health/detailed").await;
+            (h["services"]["qbittorrent"]["status"] == "misconfigured").then_some(h)
+        }
+    })
+    .await
+    .expect("qbittorrent never shown as misconfigured");
+    let q = &h["services"]["qbittorrent"];
+    assert_eq!(
+        q["circuit_breaker"], "closed",
+        "a wrong password does not trip the breaker"
+    );
+    assert!(q["message"].as_str().unwrap_or("").len() > 5, "{q}");
+    assert!(!h.to_string().contains("definitely-wrong"));
+    let (_, log) = s.stop();
+    assert!(!log.contains("definitely-wrong"), "password in the log");
+}
