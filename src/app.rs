@@ -28,6 +28,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// TMDB, indexers and qBittorrent, each behind its breaker.
     pub services: crate::wiring::Services,
+    /// The last known state of our torrents in qBittorrent.
+    pub tracker: Arc<crate::services::tracking::Tracker>,
     pub started: Instant,
     pub start_time: chrono::DateTime<chrono::Utc>,
     /// Open HTTP connections, maintained by the server.
@@ -85,6 +87,7 @@ impl AppState {
             http_metrics: HttpMetrics::default(),
             http,
             services,
+            tracker: Arc::default(),
             started: Instant::now(),
             start_time: chrono::Utc::now(),
             connections: Arc::new(AtomicUsize::new(0)),
@@ -108,6 +111,11 @@ pub async fn run(
     let reloader = crate::config::spawn_reloader(state.config.clone());
     let purge = spawn_session_purge(state.clone());
     let prober = crate::health::prober::spawn(state.clone());
+    let tracking = (!state.config.get().qbittorrent.username.is_empty()).then(|| {
+        state
+            .tracker
+            .spawn(state.services.downloads.clone(), Duration::from_secs(5))
+    });
     let (stop_replayer, replayer_stopped) = tokio::sync::oneshot::channel::<()>();
     let replayer = state.services.downloads.spawn_replayer(async move {
         let _ = replayer_stopped.await;
@@ -136,6 +144,9 @@ pub async fn run(
     reloader.abort();
     purge.abort();
     prober.abort();
+    if let Some(t) = tracking {
+        t.abort();
+    }
     let _ = stop_replayer.send(());
     let _ = replayer.await;
     result.map_err(|e| StartError::Other(format!("HTTP server: {e}")))

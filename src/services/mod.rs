@@ -4,3 +4,4 @@
 pub mod downloads;
 pub mod metadata;
 pub mod search;
+pub mod tracking;

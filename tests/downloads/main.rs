@@ -142,6 +142,34 @@ async fn seed_scenario_2_peer_killed_then_back() {
     assert_eq!(q["operations"].as_array().unwrap().len(), 20);
     let h = get_json(&s, "/health/detailed").await;
     assert_eq!(h["retry_queue_depth"], 20);
+    // Radarr's queue shows the waiting grabs as queued, with a message.
+    let q = get_json(&s, "/api/v3/queue?pageSize=50").await;
+    let waiting: Vec<&Value> = q["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "queued")
+        .collect();
+    assert_eq!(waiting.len(), 20, "{q}");
+    assert!(waiting[0]["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("waiting for qBittorrent"));
+    assert_eq!(
+        get_json(&s, "/api/v3/queue").await["records"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10,
+        "default pageSize 10"
+    );
+    let st = get_json(&s, "/api/v3/queue/status").await;
+    assert!(st["totalCount"].as_u64().unwrap() >= 20);
+    assert_eq!(st["warnings"], true);
+    if let Some(doc) = common::openapi::radarr_doc() {
+        let problems = common::openapi::check(&doc, "QueueResourcePagingResource", &q, false);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
 
     peer.restart().unwrap();
     let t = Instant::now();
@@ -165,6 +193,33 @@ async fn seed_scenario_2_peer_killed_then_back() {
         );
     }
     wait_breaker(&s, "closed", Duration::from_secs(5)).await;
+    // Tracked: the torrents now show as downloads of the qBittorrent client.
+    let tracked = eventually(Duration::from_secs(15), || {
+        let s = &s;
+        async move {
+            let q = get_json(s, "/api/v3/queue/details").await;
+            let n = q
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| {
+                    r["downloadClient"] == "qBittorrent"
+                        && r["status"] != "queued"
+                        && r["trackedDownloadStatus"] == "ok"
+                })
+                .count();
+            (n >= 20).then_some(q)
+        }
+    })
+    .await
+    .expect("tracked downloads in the queue");
+    let one = tracked
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["downloadId"] == hash(1).to_uppercase())
+        .unwrap();
+    assert_eq!(one["protocol"], "torrent");
     s.stop();
 }
 

@@ -4,6 +4,7 @@ mod health;
 mod lookup;
 pub mod movie_resource;
 mod parse;
+mod queue;
 mod system;
 
 use crate::app::AppState;
@@ -18,6 +19,8 @@ pub fn routes(
         .unify()
         .or(system::routes(state.clone()))
         .unify()
-        .or(lookup::routes(state))
+        .or(lookup::routes(state.clone()))
+        .unify()
+        .or(queue::routes(state))
         .unify()
 }

@@ -1,0 +1,253 @@
+//! `GET /api/v3/queue` (paged), `/api/v3/queue/status` and `/api/v3/queue/details`: torrents
+//! tracked in qBittorrent plus grabs still waiting in the retry journal (shown as `queued` with a
+//! message while qBittorrent is unavailable) and dead-lettered ones (`failed`).
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::domain::parser::parse_title;
+use crate::http::auth::require;
+use crate::http::error::ApiError;
+use crate::http::with_state;
+use crate::journal::JournalEntry;
+use crate::services::downloads::{DownloadState, DownloadStatus};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::sync::Arc;
+use warp::{Filter, Rejection, Reply};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Paging {
+    page: Option<u32>,
+    page_size: Option<u32>,
+    sort_key: Option<String>,
+    sort_direction: Option<String>,
+}
+
+/// "hh:mm:ss" as Radarr shows time left (days fold into hours).
+fn timeleft(secs: u64) -> String {
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+fn quality_and_languages(title: &str) -> (Value, Value) {
+    let p = parse_title(title);
+    (
+        serde_json::to_value(p.quality_model()).unwrap_or(Value::Null),
+        serde_json::to_value(&p.languages).unwrap_or(Value::Null),
+    )
+}
+
+fn tracked_record(d: &DownloadStatus, stale_note: Option<&str>) -> Value {
+    let (quality, languages) = quality_and_languages(&d.name);
+    let (status, state) = match d.state {
+        DownloadState::Completed => ("completed", "importPending"),
+        DownloadState::Paused => ("paused", "downloading"),
+        DownloadState::Queued => ("queued", "downloading"),
+        DownloadState::Failed => ("failed", "failedPending"),
+        DownloadState::Stalled => ("warning", "downloading"),
+        DownloadState::Downloading => ("downloading", "downloading"),
+    };
+    let mut messages = Vec::new();
+    if let Some(n) = stale_note {
+        messages.push(json!({"title": d.name, "messages": [n]}));
+    }
+    let tracked_status = if d.state == DownloadState::Failed {
+        "error"
+    } else if stale_note.is_some() || d.state == DownloadState::Stalled {
+        "warning"
+    } else {
+        "ok"
+    };
+    let id = i64::from_str_radix(d.hash.get(..12).unwrap_or("0"), 16).unwrap_or(0);
+    json!({
+        "id": id,
+        "movieId": d.movie_id,
+        "languages": languages,
+        "quality": quality,
+        "customFormats": [],
+        "customFormatScore": 0,
+        "size": d.size,
+        "sizeleft": d.sizeleft,
+        "timeleft": d.eta_seconds.map(timeleft),
+        "estimatedCompletionTime": d.eta_seconds.map(|s| (Utc::now() + chrono::Duration::seconds(s as i64)).to_rfc3339()),
+        "title": d.name,
+        "status": status,
+        "trackedDownloadStatus": tracked_status,
+        "trackedDownloadState": state,
+        "statusMessages": messages,
+        "downloadId": d.hash.to_uppercase(),
+        "protocol": "torrent",
+        "downloadClient": "qBittorrent",
+        "downloadClientHasPostImportCategory": false,
+        "indexer": "",
+        "outputPath": d.content_path,
+    })
+}
+
+fn journal_record(e: &JournalEntry) -> Value {
+    let title = e
+        .payload
+        .title
+        .clone()
+        .unwrap_or_else(|| e.payload.summary());
+    let (quality, languages) = quality_and_languages(&title);
+    let dead = e.state.as_str() == "dead";
+    let message = if dead {
+        format!(
+            "qBittorrent refused or kept failing it; gave up: {}",
+            e.last_error.clone().unwrap_or_default()
+        )
+    } else {
+        format!(
+            "waiting for qBittorrent: queued for retry ({} attempt(s); next at {}){}",
+            e.attempts,
+            e.next_attempt_at.to_rfc3339(),
+            e.last_error
+                .as_ref()
+                .map(|l| format!("; last error: {l}"))
+                .unwrap_or_default()
+        )
+    };
+    json!({
+        "id": e.id,
+        "movieId": e.payload.movie_id,
+        "languages": languages,
+        "quality": quality,
+        "customFormats": [],
+        "customFormatScore": 0,
+        "size": 0,
+        "sizeleft": 0,
+        "timeleft": null,
+        "estimatedCompletionTime": null,
+        "added": e.created_at.to_rfc3339(),
+        "title": title,
+        "status": if dead { "failed" } else { "queued" },
+        "trackedDownloadStatus": if dead { "error" } else { "warning" },
+        "trackedDownloadState": if dead { "failed" } else { "downloading" },
+        "statusMessages": [{"title": title, "messages": [message.clone()]}],
+        "errorMessage": message,
+        "downloadId": e.info_hash.to_uppercase(),
+        "protocol": "torrent",
+        "downloadClient": "qBittorrent",
+        "downloadClientHasPostImportCategory": false,
+        "indexer": "",
+    })
+}
+
+/// Every queue record, tracked torrents first.
+async fn records(s: &AppState) -> Result<Vec<Value>, Rejection> {
+    let snap = s.tracker.snapshot();
+    let note = snap.error.as_ref().map(|e| {
+        format!(
+            "qBittorrent unreachable ({e}); showing the state from {}",
+            snap.at
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_else(|| "never".into())
+        )
+    });
+    let mut out: Vec<Value> = snap
+        .items
+        .iter()
+        .map(|d| tracked_record(d, note.as_deref()))
+        .collect();
+    let known: HashSet<&str> = snap.items.iter().map(|d| d.hash.as_str()).collect();
+    let entries = s.services.downloads.journal().list().await.map_err(|e| {
+        tracing::error!(error = %e, "retry journal unreadable");
+        ApiError::internal("reading the retry journal").reject()
+    })?;
+    out.extend(
+        entries
+            .iter()
+            .filter(|e| !known.contains(e.info_hash.as_str()))
+            .map(journal_record),
+    );
+    Ok(out)
+}
+
+pub fn routes(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (warp::reply::Response,), Error = Rejection> + Clone {
+    let paged = warp::path!("api" / "v3" / "queue")
+        .and(warp::get())
+        .and(require(state.clone()))
+        .and(with_state(state.clone()))
+        .and(warp::query::<Paging>())
+        .and_then(|_: Principal, s: Arc<AppState>, p: Paging| async move {
+            let mut all = records(&s).await?;
+            let key = p.sort_key.unwrap_or_else(|| "timeleft".into());
+            let desc = p.sort_direction.as_deref() == Some("descending");
+            all.sort_by(|a, b| {
+                let (x, y) = (&a[key.as_str()], &b[key.as_str()]);
+                let o = match (x.as_f64(), y.as_f64()) {
+                    (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+                    _ => x.to_string().cmp(&y.to_string()),
+                };
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+            let page = p.page.unwrap_or(1).max(1);
+            let size = p.page_size.unwrap_or(10).clamp(1, 1000);
+            let total = all.len();
+            let records: Vec<Value> = all
+                .into_iter()
+                .skip(((page - 1) * size) as usize)
+                .take(size as usize)
+                .collect();
+            Ok::<_, Rejection>(
+                warp::reply::json(&json!({
+                    "page": page,
+                    "pageSize": size,
+                    "sortKey": key,
+                    "sortDirection": if desc { "descending" } else { "ascending" },
+                    "totalRecords": total,
+                    "records": records,
+                }))
+                .into_response(),
+            )
+        });
+    let details = warp::path!("api" / "v3" / "queue" / "details")
+        .and(warp::get())
+        .and(require(state.clone()))
+        .and(with_state(state.clone()))
+        .and_then(|_: Principal, s: Arc<AppState>| async move {
+            Ok::<_, Rejection>(warp::reply::json(&records(&s).await?).into_response())
+        });
+    let status = warp::path!("api" / "v3" / "queue" / "status")
+        .and(warp::get())
+        .and(require(state.clone()))
+        .and(with_state(state))
+        .and_then(|_: Principal, s: Arc<AppState>| async move {
+            let all = records(&s).await?;
+            let errors = all.iter().any(|r| r["trackedDownloadStatus"] == "error");
+            let warnings = all.iter().any(|r| r["trackedDownloadStatus"] == "warning");
+            Ok::<_, Rejection>(
+                warp::reply::json(&json!({
+                    "id": 0,
+                    "totalCount": all.len(),
+                    "count": all.len(),
+                    "unknownCount": all.iter().filter(|r| r["movieId"].is_null()).count(),
+                    "errors": errors,
+                    "warnings": warnings,
+                    "unknownErrors": false,
+                    "unknownWarnings": false,
+                }))
+                .into_response(),
+            )
+        });
+    paged.or(details).unify().or(status).unify()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timeleft_format() {
+        assert_eq!(super::timeleft(0), "00:00:00");
+        assert_eq!(super::timeleft(3725), "01:02:05");
+        assert_eq!(super::timeleft(90_000), "25:00:00");
+    }
+}
