@@ -111,47 +111,10 @@ pub fn scrub(text: &str, secret: &Secret) -> String {
     }
 }
 
-/// Normalizes an info-hash to 40 lowercase hex digits; accepts hex (any case) or the
-/// 32-character base32 form used in some magnets. Anything else is `None`.
-pub fn normalize_info_hash(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    if raw.len() == 40 && raw.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Some(raw.to_ascii_lowercase());
-    }
-    if raw.len() == 32 {
-        return base32_to_hex(raw);
-    }
-    None
-}
-
-fn base32_to_hex(raw: &str) -> Option<String> {
-    let mut bits: u64 = 0;
-    let mut nbits = 0u32;
-    let mut out = String::with_capacity(40);
-    for c in raw.bytes() {
-        let v = match c.to_ascii_uppercase() {
-            b @ b'A'..=b'Z' => b - b'A',
-            b @ b'2'..=b'7' => b - b'2' + 26,
-            _ => return None,
-        };
-        bits = (bits << 5) | u64::from(v);
-        nbits += 5;
-        while nbits >= 8 {
-            nbits -= 8;
-            out.push_str(&format!("{:02x}", (bits >> nbits) & 0xff));
-        }
-    }
-    (out.len() == 40).then_some(out)
-}
-
-/// Extracts the info-hash from a magnet URI's `xt=urn:btih:` parameter.
-pub fn info_hash_from_magnet(magnet: &str) -> Option<String> {
-    let lower = magnet.to_ascii_lowercase();
-    let start = lower.find("urn:btih:")? + "urn:btih:".len();
-    let rest = &magnet[start..];
-    let end = rest.find('&').unwrap_or(rest.len());
-    normalize_info_hash(&rest[..end])
-}
+/// One implementation of info-hash parsing serves indexers and the download client alike.
+pub use crate::clients::qbittorrent::{
+    magnet_info_hash as info_hash_from_magnet, normalize_info_hash,
+};
 
 #[cfg(test)]
 mod tests {

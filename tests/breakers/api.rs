@@ -215,7 +215,7 @@ async fn manual_control_events_survive_restart() {
 
 #[tokio::test]
 async fn alerts_reach_webhooks_without_blocking() {
-    let hook = Fake::start(200, "ok").await;
+    let hook = Fake::start_fixed(200, "ok").await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("config.toml"),

@@ -70,14 +70,14 @@ async fn opens_then_recovers(fake: &Fake, dir: &std::path::Path, url: &str) {
 
 #[tokio::test]
 async fn peer_answering_500() {
-    let fake = Fake::start(500, "boom").await;
+    let fake = Fake::start_fixed(500, "boom").await;
     let dir = tempfile::tempdir().unwrap();
     opens_then_recovers(&fake, dir.path(), &fake.url()).await;
 }
 
 #[tokio::test]
 async fn peer_that_hangs() {
-    let fake = Fake::start(HANG, "").await;
+    let fake = Fake::start_fixed(HANG, "").await;
     let dir = tempfile::tempdir().unwrap();
     opens_then_recovers(&fake, dir.path(), &fake.url()).await;
 }

@@ -26,13 +26,19 @@ pub fn magnet_info_hash(magnet: &str) -> Option<String> {
         .find_map(|(_, v)| {
             let v = percent_decode(v);
             let lower = v.to_ascii_lowercase();
-            let hash = lower.strip_prefix("urn:btih:")?;
-            match hash.len() {
-                40 if hash.bytes().all(|b| b.is_ascii_hexdigit()) => Some(hash.to_string()),
-                32 => base32_decode(hash).map(hex::encode),
-                _ => None,
-            }
+            normalize_info_hash(lower.strip_prefix("urn:btih:")?)
         })
+}
+
+/// Normalizes an info-hash to 40 lowercase hex digits; accepts hex (any case) or the
+/// 32-character base32 form used in some magnets. Anything else is `None`.
+pub fn normalize_info_hash(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    match raw.len() {
+        40 if raw.bytes().all(|b| b.is_ascii_hexdigit()) => Some(raw.to_ascii_lowercase()),
+        32 => base32_decode(raw).map(hex::encode),
+        _ => None,
+    }
 }
 
 /// The lowercase hex v1 info-hash of a `.torrent` file: SHA-1 of the raw bencoded `info` value.
