@@ -4,7 +4,9 @@
 //! caller: alerts go through a bounded channel and are dropped (with a warning) when it is full.
 
 use crate::app::AppState;
-use crate::breaker::{BreakerConfig, BreakerEvent, BreakerState, CallError, CircuitBreaker, Clock};
+use crate::breaker::{
+    BreakerConfig, BreakerEvent, BreakerState, CallError, CircuitBreaker, Clock, Registry,
+};
 use crate::clients::http::HttpError;
 use crate::config::LiveConfig;
 use chrono::{DateTime, Utc};
@@ -139,15 +141,26 @@ impl Alerts {
 
 /// Periodic checks (run by the prober): failure rate above 10 % and open for over 5 minutes.
 pub fn evaluate(state: &AppState) {
-    let now = Utc::now();
-    for b in state.breakers.all() {
+    state.alerts.evaluate(&state.breakers);
+}
+
+impl Alerts {
+    /// The periodic checks over every breaker of `registry`, at the registry clock's wall time.
+    pub fn evaluate(&self, registry: &Registry) {
+        let now = registry.clock().wall();
+        for b in registry.all() {
+            self.check(&b, now);
+        }
+    }
+
+    fn check(&self, b: &CircuitBreaker, now: DateTime<Utc>) {
         let snap = b.snapshot();
         let name = b.name();
         let cfg = b.config();
         if snap.failure_rate > FAILURE_RATE_ALERT
             && snap.window_calls >= cfg.minimum_calls.min(cfg.window_size)
         {
-            state.alerts.raise(
+            self.raise(
                 AlertKind::HighFailureRate,
                 name,
                 "warning",
@@ -158,14 +171,14 @@ pub fn evaluate(state: &AppState) {
                 ),
             );
         } else {
-            state.alerts.clear(AlertKind::HighFailureRate, name);
+            self.clear(AlertKind::HighFailureRate, name);
         }
         match snap.opened_at {
             Some(at)
                 if snap.state.is_open()
                     && (now - at).to_std().unwrap_or_default() > OPEN_TOO_LONG =>
             {
-                state.alerts.raise(
+                self.raise(
                     AlertKind::OpenTooLong,
                     name,
                     "critical",
@@ -212,5 +225,69 @@ async fn send_loop(
                 Err(e) => tracing::warn!(error = %e, "alert webhook failed"),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::breaker::{FailureKind, ManualClock};
+    use crate::config::{Config, Sources};
+
+    fn kinds(a: &Alerts, service: &str) -> Vec<AlertKind> {
+        a.active()
+            .into_iter()
+            .filter(|x| x.service == service)
+            .map(|x| x.alert)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn failure_rate_and_open_too_long_are_raised_once_and_cleared() {
+        let clock = Arc::new(ManualClock::new());
+        let reg = Registry::new(clock.clone());
+        let cfg = BreakerConfig {
+            recovery_timeout_seconds: 3600,
+            ..BreakerConfig::with_defaults(3, 3600)
+        };
+        let b = reg.register("tmdb", cfg);
+        let live = LiveConfig::new(Config::default(), Sources::default());
+        let alerts = Alerts::start(live, reqwest::Client::new(), clock.clone());
+        let a2 = alerts.clone();
+        reg.add_listener(Arc::new(move |ev| a2.on_event(ev)));
+
+        // 2 failures in 10 calls: 20 % > 10 %, the window has its minimum of 10 calls.
+        for i in 0..10 {
+            let p = b.try_acquire().unwrap();
+            if i % 5 == 0 {
+                p.failure(Duration::from_millis(1), FailureKind::ServerError);
+            } else {
+                p.success(Duration::from_millis(1));
+            }
+        }
+        alerts.evaluate(&reg);
+        assert_eq!(kinds(&alerts, "tmdb"), vec![AlertKind::HighFailureRate]);
+        // Healthy traffic pushes the rate down and clears it.
+        for _ in 0..20 {
+            b.try_acquire().unwrap().success(Duration::from_millis(1));
+        }
+        alerts.evaluate(&reg);
+        assert!(kinds(&alerts, "tmdb").is_empty());
+
+        // Opened: raised at once by the event; "open too long" only after 5 minutes.
+        b.force_open();
+        assert_eq!(kinds(&alerts, "tmdb"), vec![AlertKind::BreakerOpened]);
+        clock.advance(Duration::from_secs(4 * 60));
+        alerts.evaluate(&reg);
+        assert_eq!(kinds(&alerts, "tmdb"), vec![AlertKind::BreakerOpened]);
+        clock.advance(Duration::from_secs(2 * 60));
+        alerts.evaluate(&reg);
+        assert_eq!(
+            kinds(&alerts, "tmdb"),
+            vec![AlertKind::BreakerOpened, AlertKind::OpenTooLong]
+        );
+        // Recovery clears both and leaves a "recovered" notice.
+        b.close();
+        assert_eq!(kinds(&alerts, "tmdb"), vec![AlertKind::Recovered]);
     }
 }

@@ -288,3 +288,77 @@ async fn wrong_password_shows_misconfigured() {
     let (_, log) = s.stop();
     assert!(!log.contains("definitely-wrong"), "password in the log");
 }
+
+#[tokio::test]
+async fn kill_9_in_the_middle_of_grabs_loses_and_duplicates_nothing() {
+    if !qbh::available_or_skip("kill_9_in_the_middle_of_grabs_loses_and_duplicates_nothing") {
+        return;
+    }
+    let peer = QbitPeer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    let (url, key) = (s.url("/api/v1/downloads"), s.api_key());
+    // 20 grabs in flight at once; reelarr is killed while qBittorrent is accepting them, so some
+    // die between qBittorrent's "Ok." and the journal's "done".
+    let first_done = std::sync::Arc::new(tokio::sync::Notify::new());
+    let tasks: Vec<_> = (200..220)
+        .map(|i| {
+            let (url, key, first_done) = (url.clone(), key.clone(), first_done.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis((i as u64 - 200) * 2)).await;
+                let r = client()
+                    .post(url)
+                    .header("X-Api-Key", key)
+                    .json(&json!({"magnet": magnet(i)}))
+                    .send()
+                    .await;
+                let status = r.map(|r| r.status().as_u16()).unwrap_or(0);
+                if status == 201 {
+                    first_done.notify_one();
+                }
+                (i, status)
+            })
+        })
+        .collect();
+    // Kill the moment the first grab is confirmed: the others are in flight.
+    tokio::time::timeout(Duration::from_secs(10), first_done.notified())
+        .await
+        .expect("no grab was ever confirmed");
+    s.signal("KILL");
+    let mut acknowledged = Vec::new();
+    for t in tasks {
+        let (i, status) = t.await.unwrap();
+        if status == 201 || status == 202 {
+            acknowledged.push(i);
+        }
+    }
+    let _ = s.stop_after_signal();
+    eprintln!(
+        "{} of 20 grabs were acknowledged before the kill",
+        acknowledged.len()
+    );
+
+    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    let drained = eventually(Duration::from_secs(20), || {
+        let s = &s;
+        async move { (pending(s).await == 0).then_some(()) }
+    })
+    .await;
+    assert!(
+        drained.is_some(),
+        "operations left pending after the restart"
+    );
+    let q = get_json(&s, "/api/v1/retry-queue").await;
+    assert_eq!(q["deadLettered"], 0, "{q}");
+    let got = present(&peer).await;
+    let unique: BTreeSet<String> = got.iter().cloned().collect();
+    assert_eq!(got.len(), unique.len(), "a torrent was added twice");
+    eprintln!(
+        "after the restart qBittorrent holds {} torrents, once each",
+        got.len()
+    );
+    for i in acknowledged {
+        assert!(unique.contains(&hash(i)), "acknowledged grab {i} was lost");
+    }
+    s.stop();
+}
