@@ -64,6 +64,7 @@ impl AppState {
             .get("database")
             .ok_or_else(|| StartError::Other("no database breaker".into()))?;
         let store: Arc<dyn Store> = Arc::new(GuardedStore::new(raw, db_breaker));
+        seed_profiles(store.as_ref()).await?;
         let config = LiveConfig::new(cfg.clone(), sources);
         crate::resilience::follow_config(&config, breakers.clone());
         let http = crate::clients::http::shared_client();
@@ -99,6 +100,18 @@ impl AppState {
     pub fn overall_status(&self) -> &'static str {
         crate::health::overall_status(self)
     }
+}
+
+/// A fresh library gets Radarr's default quality profiles ("Any", "SD", "HD-720p", ...).
+async fn seed_profiles(store: &dyn Store) -> Result<(), StartError> {
+    if !store.profiles().await?.is_empty() {
+        return Ok(());
+    }
+    for p in crate::domain::profile::QualityProfile::defaults() {
+        let data = serde_json::to_value(&p).map_err(|e| StartError::Other(e.to_string()))?;
+        store.add_profile(&p.name, &data).await?;
+    }
+    Ok(())
 }
 
 /// Serves until `shutdown` resolves, then waits (bounded by `server.shutdown_grace_seconds`) for

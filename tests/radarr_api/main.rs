@@ -5,7 +5,7 @@ mod common;
 
 use common::openapi::{check, radarr_doc};
 use common::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 fn doc_or_skip() -> Option<Value> {
     match radarr_doc() {
@@ -76,6 +76,200 @@ async fn parse_system_status_and_health_match_radarr() {
             let problems = check(&doc, "HealthResource", e, false);
             assert!(problems.is_empty(), "{problems:#?}");
         }
+    }
+    s.stop();
+}
+
+async fn send(
+    s: &Server,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut r = client()
+        .request(method, s.url(path))
+        .header("X-Api-Key", s.api_key());
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn quality_profiles_root_folders_and_tags() {
+    use reqwest::Method;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &[]);
+    let doc = doc_or_skip();
+
+    let (st, profiles) = send(&s, Method::GET, "/api/v3/qualityprofile", None).await;
+    assert_eq!(st, 200);
+    let names: Vec<&str> = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Any") && names.contains(&"HD-1080p") && names.contains(&"Ultra-HD"),
+        "{names:?}"
+    );
+    if let Some(doc) = &doc {
+        for p in profiles.as_array().unwrap() {
+            let problems = check(doc, "QualityProfileResource", p, false);
+            assert!(problems.is_empty(), "{problems:#?}");
+        }
+    }
+    let hd = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "HD-1080p")
+        .unwrap()
+        .clone();
+    let (st, one) = send(
+        &s,
+        Method::GET,
+        &format!("/api/v3/qualityprofile/{}", hd["id"]),
+        None,
+    )
+    .await;
+    assert_eq!((st, &one["name"]), (200, &hd["name"]));
+
+    // Create (201), update (202), delete (200), and validation errors (400).
+    let mut mine = hd.clone();
+    mine.as_object_mut().unwrap().remove("id");
+    mine["name"] = "Mine".into();
+    let (st, created) = send(
+        &s,
+        Method::POST,
+        "/api/v3/qualityprofile",
+        Some(mine.clone()),
+    )
+    .await;
+    assert_eq!(st, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    mine["upgradeAllowed"] = true.into();
+    let (st, updated) = send(
+        &s,
+        Method::PUT,
+        &format!("/api/v3/qualityprofile/{id}"),
+        Some(mine.clone()),
+    )
+    .await;
+    assert_eq!(st, 202, "{updated}");
+    assert_eq!(updated["upgradeAllowed"], true);
+    let (st, e) = send(
+        &s,
+        Method::POST,
+        "/api/v3/qualityprofile",
+        Some(mine.clone()),
+    )
+    .await;
+    assert_eq!(st, 409, "duplicate name: {e}");
+    let mut bad = mine.clone();
+    bad["name"] = "".into();
+    let (st, e) = send(&s, Method::POST, "/api/v3/qualityprofile", Some(bad)).await;
+    assert_eq!(st, 400, "{e}");
+    let (st, _) = send(
+        &s,
+        Method::DELETE,
+        &format!("/api/v3/qualityprofile/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200);
+    let (st, _) = send(
+        &s,
+        Method::GET,
+        &format!("/api/v3/qualityprofile/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 404);
+
+    let movies = tempfile::tempdir().unwrap();
+    let path = movies.path().to_str().unwrap().to_string();
+    let (st, root) = send(
+        &s,
+        Method::POST,
+        "/api/v3/rootfolder",
+        Some(json!({"path": path})),
+    )
+    .await;
+    assert_eq!(st, 201, "{root}");
+    assert_eq!(root["accessible"], true);
+    assert!(root["freeSpace"].as_u64().unwrap() > 0);
+    let (st, _) = send(
+        &s,
+        Method::POST,
+        "/api/v3/rootfolder",
+        Some(json!({"path": path})),
+    )
+    .await;
+    assert_eq!(st, 400);
+    let (st, _) = send(
+        &s,
+        Method::POST,
+        "/api/v3/rootfolder",
+        Some(json!({"path": "relative/dir"})),
+    )
+    .await;
+    assert_eq!(st, 400);
+    let (st, _) = send(
+        &s,
+        Method::POST,
+        "/api/v3/rootfolder",
+        Some(json!({"path": "/no/such/folder/here"})),
+    )
+    .await;
+    assert_eq!(st, 400);
+    let (_, roots) = send(&s, Method::GET, "/api/v3/rootfolder", None).await;
+    assert_eq!(roots.as_array().unwrap().len(), 1);
+    if let Some(doc) = &doc {
+        let problems = check(doc, "RootFolderResource", &roots[0], false);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+    let (st, _) = send(
+        &s,
+        Method::DELETE,
+        &format!("/api/v3/rootfolder/{}", root["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200);
+    let (st, _) = send(
+        &s,
+        Method::DELETE,
+        &format!("/api/v3/rootfolder/{}", root["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(st, 404);
+
+    let (st, t) = send(
+        &s,
+        Method::POST,
+        "/api/v3/tag",
+        Some(json!({"label": "4K"})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    assert_eq!(t["label"], "4k");
+    let (_, again) = send(
+        &s,
+        Method::POST,
+        "/api/v3/tag",
+        Some(json!({"label": "4k"})),
+    )
+    .await;
+    assert_eq!(again["id"], t["id"]);
+    let (_, tags) = send(&s, Method::GET, "/api/v3/tag", None).await;
+    assert_eq!(tags.as_array().unwrap().len(), 1);
+    if let Some(doc) = &doc {
+        assert!(check(doc, "TagResource", &tags[0], false).is_empty());
     }
     s.stop();
 }

@@ -5,6 +5,7 @@ mod lookup;
 pub mod movie_resource;
 mod parse;
 mod queue;
+mod settings;
 mod system;
 
 use crate::app::AppState;
@@ -21,6 +22,8 @@ pub fn routes(
         .unify()
         .or(lookup::routes(state.clone()))
         .unify()
-        .or(queue::routes(state))
+        .or(queue::routes(state.clone()))
+        .unify()
+        .or(settings::routes(state))
         .unify()
 }
