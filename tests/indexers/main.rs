@@ -241,3 +241,102 @@ impl TorznabFake {
         format!("http://{}", self.addr)
     }
 }
+
+#[tokio::test]
+async fn movies_are_added_even_while_tmdb_is_down() {
+    let tmdb = Routes::start(vec![
+        ("/3/search/movie", SEARCH),
+        ("/3/movie/", MOVIE),
+        ("/3/configuration", CONFIGURATION),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(
+        dir.path(),
+        &[
+            ("TMDB_API_KEY", "test-key"),
+            ("TMDB_API_URL", &format!("{}/3", tmdb.url())),
+            ("HEALTH_CHECK_INTERVAL_SECONDS", "3600"),
+        ],
+    );
+    let c = client();
+    let key = s.api_key();
+    let post = |body: Value| {
+        c.post(s.url("/api/v3/movie"))
+            .header("X-Api-Key", &key)
+            .json(&body)
+            .send()
+    };
+    let body = serde_json::json!({
+        "title": "The Matrix", "tmdbId": 603, "year": 1999, "qualityProfileId": 4,
+        "rootFolderPath": "/movies", "monitored": true, "minimumAvailability": "released",
+        "addOptions": {"searchForMovie": false}
+    });
+    let r = post(body.clone()).await.unwrap();
+    assert_eq!(r.status(), 201);
+    let m: Value = r.json().await.unwrap();
+    assert!(m["id"].as_i64().unwrap() > 0);
+    assert_eq!(m["path"], "/movies/The Matrix (1999)");
+    assert_eq!(m["imdbId"], "tt0133093");
+    if let Some(doc) = common::openapi::radarr_doc() {
+        let problems = common::openapi::check(&doc, "MovieResource", &m, false);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+    // Already there: 400, and lookups now carry the library id (as Radarr does for Overseerr).
+    let r = post(body.clone()).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let found = get_json(&s, "/api/v3/movie?tmdbId=603").await;
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    let looked: Value = lookup(&s, "tmdb:603").await.json().await.unwrap();
+    assert_eq!(looked[0]["id"], m["id"]);
+
+    let id = m["id"].as_i64().unwrap();
+    let r = c
+        .put(s.url(&format!("/api/v3/movie/{id}")))
+        .header("X-Api-Key", &key)
+        .json(&serde_json::json!({"monitored": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    assert_eq!(
+        get_json(&s, &format!("/api/v3/movie/{id}")).await["monitored"],
+        false
+    );
+
+    // TMDB down and its breaker open: the request is still recorded with what the client sent.
+    tmdb.set_status(500);
+    c.post(s.url("/api/test/circuit-breaker/tmdb"))
+        .header("X-Api-Key", &key)
+        .send()
+        .await
+        .unwrap();
+    let r = post(serde_json::json!({"title": "Heat", "tmdbId": 949, "year": 1995, "qualityProfileId": 4, "rootFolderPath": "/movies"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let heat: Value = r.json().await.unwrap();
+    assert_eq!(heat["title"], "Heat");
+    assert_eq!(heat["path"], "/movies/Heat (1995)");
+    // Bad input is a 400 that names the problem.
+    let r = post(serde_json::json!({"tmdbId": 1, "qualityProfileId": 999, "rootFolderPath": "/m"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = c
+        .delete(s.url(&format!("/api/v3/movie/{id}")))
+        .header("X-Api-Key", &key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        get_json(&s, "/api/v3/movie")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    s.stop();
+}

@@ -3,6 +3,7 @@
 mod health;
 mod lookup;
 pub mod movie_resource;
+mod movies;
 mod parse;
 mod queue;
 mod settings;
@@ -24,6 +25,8 @@ pub fn routes(
         .unify()
         .or(queue::routes(state.clone()))
         .unify()
-        .or(settings::routes(state))
+        .or(settings::routes(state.clone()))
+        .unify()
+        .or(movies::routes(state))
         .unify()
 }
