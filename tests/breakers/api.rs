@@ -281,7 +281,7 @@ async fn metrics_pass_promtool() {
         "reelarr_external_requests_total{service=\"tmdb\",outcome=\"failure\"} 5",
         "reelarr_external_request_duration_seconds_bucket{service=\"database\",le=\"+Inf\"}",
         "reelarr_retry_queue_depth 0",
-        "reelarr_http_requests_total{route=\"/api/v3/movie/{id}\",status=\"404\"} 1",
+        "reelarr_http_requests_total{route=\"/api/v3/movie/{id}\",status=\"401\"} 1",
         "process_resident_memory_bytes ",
         "reelarr_uptime_seconds ",
     ] {
