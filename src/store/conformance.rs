@@ -1,8 +1,9 @@
 //! One behavioural test suite for every backend: the SQLite tests run it now, and a PostgreSQL
 //! backend must pass the same function unchanged.
 
-use super::{NewHistory, NewMovieFile, Store, StoreError};
+use super::{NewHistory, NewMovieFile, Session, Store, StoreError, StoredEvent};
 use crate::domain::movie::{BlocklistEntry, NewMovie};
+use chrono::Utc;
 use serde_json::json;
 
 fn new_movie(tmdb_id: i64, profile: i64) -> NewMovie {
@@ -152,4 +153,78 @@ pub async fn library_suite(s: &dyn Store) {
         5,
         "history outlives the movie"
     );
+}
+
+/// Users, sessions and breaker events: the same checks for every backend.
+pub async fn accounts_suite(s: &dyn Store, latest: i64) {
+    assert_eq!(s.user_count().await.unwrap(), 0);
+    s.set_password("admin", "h1", true).await.unwrap();
+    let u = s.user_by_name("admin").await.unwrap().unwrap();
+    assert!(u.must_change_password);
+    assert!(s.user_by_name("nobody").await.unwrap().is_none());
+    let exp = Utc::now() + chrono::Duration::hours(1);
+    s.create_session(&Session {
+        token_hash: "t".into(),
+        user_id: u.id,
+        expires_at: exp,
+    })
+    .await
+    .unwrap();
+    let back = s.session("t").await.unwrap().unwrap();
+    assert_eq!(back.user_id, u.id);
+    assert!((back.expires_at - exp).num_milliseconds().abs() < 1);
+    // Changing the password ends sessions.
+    s.set_password("admin", "h2", false).await.unwrap();
+    assert!(s.session("t").await.unwrap().is_none());
+    let u2 = s.user_by_id(u.id).await.unwrap().unwrap();
+    assert_eq!(
+        (u2.password_hash.as_str(), u2.must_change_password),
+        ("h2", false)
+    );
+    assert_eq!(s.user_count().await.unwrap(), 1);
+
+    // Sessions: unknown user is a constraint error; expiry purge and delete.
+    assert!(matches!(
+        s.create_session(&Session {
+            token_hash: "x".into(),
+            user_id: 9999,
+            expires_at: exp,
+        })
+        .await,
+        Err(StoreError::Constraint(_))
+    ));
+    for (t, hours) in [("old", -1), ("new", 1)] {
+        s.create_session(&Session {
+            token_hash: t.into(),
+            user_id: u.id,
+            expires_at: Utc::now() + chrono::Duration::hours(hours),
+        })
+        .await
+        .unwrap();
+    }
+    assert_eq!(s.purge_expired_sessions(Utc::now()).await.unwrap(), 1);
+    assert!(s.session("old").await.unwrap().is_none());
+    s.delete_session("new").await.unwrap();
+    assert!(s.session("new").await.unwrap().is_none());
+
+    for i in 0..3 {
+        s.append_breaker_event(&StoredEvent {
+            service: "tmdb".into(),
+            from: "closed".into(),
+            to: format!("s{i}"),
+            reason: "r".into(),
+            at: "now".into(),
+        })
+        .await
+        .unwrap();
+    }
+    let ev = s.breaker_events(2).await.unwrap();
+    assert_eq!(
+        ev.iter().map(|e| e.to.as_str()).collect::<Vec<_>>(),
+        ["s2", "s1"]
+    );
+    assert_eq!(ev[0].at, "now", "the timestamp text comes back verbatim");
+    assert_eq!(s.integrity_check().await.unwrap(), "ok");
+    assert_eq!(s.schema_version().await.unwrap(), latest);
+    s.ping().await.unwrap();
 }

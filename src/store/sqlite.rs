@@ -353,44 +353,6 @@ mod tests {
     #[tokio::test]
     async fn users_sessions_and_events() {
         let (_d, s) = store().await;
-        assert_eq!(s.user_count().await.unwrap(), 0);
-        s.set_password("admin", "h1", true).await.unwrap();
-        let u = s.user_by_name("admin").await.unwrap().unwrap();
-        assert!(u.must_change_password);
-        let exp = Utc::now() + chrono::Duration::hours(1);
-        s.create_session(&Session {
-            token_hash: "t".into(),
-            user_id: u.id,
-            expires_at: exp,
-        })
-        .await
-        .unwrap();
-        assert_eq!(s.session("t").await.unwrap().unwrap().user_id, u.id);
-        // Changing the password ends sessions.
-        s.set_password("admin", "h2", false).await.unwrap();
-        assert!(s.session("t").await.unwrap().is_none());
-        assert_eq!(
-            s.user_by_id(u.id).await.unwrap().unwrap().password_hash,
-            "h2"
-        );
-
-        for i in 0..3 {
-            s.append_breaker_event(&StoredEvent {
-                service: "tmdb".into(),
-                from: "closed".into(),
-                to: format!("s{i}"),
-                reason: "r".into(),
-                at: "now".into(),
-            })
-            .await
-            .unwrap();
-        }
-        let ev = s.breaker_events(2).await.unwrap();
-        assert_eq!(
-            ev.iter().map(|e| e.to.as_str()).collect::<Vec<_>>(),
-            ["s2", "s1"]
-        );
-        assert_eq!(s.integrity_check().await.unwrap(), "ok");
-        assert_eq!(s.schema_version().await.unwrap(), latest_version());
+        crate::store::conformance::accounts_suite(&s, latest_version()).await;
     }
 }
