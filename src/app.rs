@@ -65,6 +65,10 @@ impl AppState {
             .ok_or_else(|| StartError::Other("no database breaker".into()))?;
         let store: Arc<dyn Store> = Arc::new(GuardedStore::new(raw, db_breaker));
         seed_profiles(store.as_ref()).await?;
+        // Warm the read-only fallback so a database outage right after start can still serve reads.
+        store.movies().await?;
+        store.root_folders().await?;
+        store.tags().await?;
         let config = LiveConfig::new(cfg.clone(), sources);
         crate::resilience::follow_config(&config, breakers.clone());
         let http = crate::clients::http::shared_client();

@@ -79,13 +79,14 @@ pub fn service_status(cfg: &Config, snap: &BreakerSnapshot) -> &'static str {
 }
 
 /// `healthy` when every breaker is closed; `degraded` when any is open or half-open (or a
-/// configured service is misconfigured); `unhealthy` when the database cannot serve.
+/// configured service is misconfigured, or the database is down but reads come from the
+/// snapshot); `unhealthy` when the database is down and no read fallback can serve.
 pub fn overall_status(state: &AppState) -> &'static str {
     let cfg = state.config.get();
     let mut degraded = false;
     for b in state.breakers.all() {
         let s = b.state();
-        if b.name() == "database" && s.is_open() {
+        if b.name() == "database" && s.is_open() && !state.store.has_read_fallback() {
             return "unhealthy";
         }
         let closed = matches!(s, BreakerState::Closed | BreakerState::Disabled);

@@ -1,6 +1,7 @@
 //! The database breaker around any `Store`: outages (busy past the timeout, I/O, slow calls)
 //! count as failures; once open, calls fail fast with `Unavailable` instead of piling up.
 
+use super::snapshot::Snapshot;
 use super::{PoolStatus, Session, Store, StoreError, StoreResult, StoredEvent, User};
 use crate::breaker::{CallError, CircuitBreaker, Classify, FailureClass, FailureKind};
 use async_trait::async_trait;
@@ -22,15 +23,38 @@ impl Classify for StoreError {
     }
 }
 
-/// A `Store` whose every call goes through the `database` breaker.
+/// A `Store` whose every call goes through the `database` breaker, with the read-only
+/// [`Snapshot`] fallback while the database is unavailable.
 pub struct GuardedStore {
     inner: Arc<dyn Store>,
     breaker: Arc<CircuitBreaker>,
+    pub(super) snapshot: Snapshot,
+}
+
+/// Serves `fallback()` instead of an outage error when the snapshot can answer.
+pub(super) fn or_snapshot<T>(
+    r: StoreResult<T>,
+    fallback: impl FnOnce() -> Option<T>,
+) -> StoreResult<T> {
+    match r {
+        Err(e) if e.is_outage() => match fallback() {
+            Some(v) => {
+                tracing::debug!(error = %e, "database unavailable: answered from the read-only snapshot");
+                Ok(v)
+            }
+            None => Err(e),
+        },
+        other => other,
+    }
 }
 
 impl GuardedStore {
     pub fn new(inner: Arc<dyn Store>, breaker: Arc<CircuitBreaker>) -> Self {
-        GuardedStore { inner, breaker }
+        GuardedStore {
+            inner,
+            breaker,
+            snapshot: Snapshot::default(),
+        }
     }
 
     /// The unguarded store (for the library half in `guarded_library.rs`).
@@ -68,6 +92,9 @@ impl Store for GuardedStore {
     fn pool_status(&self) -> PoolStatus {
         self.inner.pool_status()
     }
+    fn has_read_fallback(&self) -> bool {
+        self.snapshot.is_ready()
+    }
     async fn user_count(&self) -> StoreResult<u64> {
         self.guard(self.inner.user_count()).await
     }
@@ -75,19 +102,40 @@ impl Store for GuardedStore {
         self.guard(self.inner.user_by_name(username)).await
     }
     async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
-        self.guard(self.inner.user_by_id(id)).await
+        let r = self.guard(self.inner.user_by_id(id)).await;
+        if let Ok(Some(u)) = &r {
+            self.snapshot.put_user(u);
+        }
+        or_snapshot(r, || self.snapshot.user(id).map(Some))
     }
     async fn set_password(&self, username: &str, hash: &str, must_change: bool) -> StoreResult<()> {
-        self.guard(self.inner.set_password(username, hash, must_change))
-            .await
+        let r = self
+            .guard(self.inner.set_password(username, hash, must_change))
+            .await;
+        if r.is_ok() {
+            // A new password ends the user's sessions in the fallback too.
+            if let Ok(Some(u)) = self.inner.user_by_name(username).await {
+                self.snapshot.remove_sessions_of(u.id);
+            }
+        }
+        r
     }
     async fn create_session(&self, session: &Session) -> StoreResult<()> {
-        self.guard(self.inner.create_session(session)).await
+        let r = self.guard(self.inner.create_session(session)).await;
+        if r.is_ok() {
+            self.snapshot.put_session(session);
+        }
+        r
     }
     async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
-        self.guard(self.inner.session(token_hash)).await
+        let r = self.guard(self.inner.session(token_hash)).await;
+        if let Ok(Some(s)) = &r {
+            self.snapshot.put_session(s);
+        }
+        or_snapshot(r, || self.snapshot.session(token_hash).map(Some))
     }
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.snapshot.remove_session(token_hash);
         self.guard(self.inner.delete_session(token_hash)).await
     }
     async fn purge_expired_sessions(&self, now: DateTime<Utc>) -> StoreResult<u64> {

@@ -1,5 +1,6 @@
 //! The library half of the store behind the `database` breaker (see `guarded.rs`).
 
+use super::guarded::or_snapshot;
 use super::library::{HistoryPage, LibraryStore, NewHistory, NewMovieFile};
 use super::{GuardedStore, StoreResult};
 use crate::domain::movie::{
@@ -12,56 +13,132 @@ use serde_json::Value;
 #[async_trait]
 impl LibraryStore for GuardedStore {
     async fn movies(&self) -> StoreResult<Vec<Movie>> {
-        self.guard(self.inner().movies()).await
+        let r = self.guard(self.inner().movies()).await;
+        if let Ok(all) = &r {
+            self.snapshot.set_movies(all);
+        }
+        or_snapshot(r, || self.snapshot.movies())
     }
     async fn movie(&self, id: i64) -> StoreResult<Option<Movie>> {
-        self.guard(self.inner().movie(id)).await
+        let r = self.guard(self.inner().movie(id)).await;
+        if let Ok(Some(m)) = &r {
+            self.snapshot.put_movie(m);
+        }
+        or_snapshot(r, || self.snapshot.movie(id))
     }
     async fn movie_by_tmdb(&self, tmdb_id: i64) -> StoreResult<Option<Movie>> {
-        self.guard(self.inner().movie_by_tmdb(tmdb_id)).await
+        let r = self.guard(self.inner().movie_by_tmdb(tmdb_id)).await;
+        if let Ok(Some(m)) = &r {
+            self.snapshot.put_movie(m);
+        }
+        or_snapshot(r, || self.snapshot.movie_by_tmdb(tmdb_id))
     }
     async fn add_movie(&self, movie: &NewMovie) -> StoreResult<Movie> {
-        self.guard(self.inner().add_movie(movie)).await
+        let r = self.guard(self.inner().add_movie(movie)).await;
+        if let Ok(m) = &r {
+            self.snapshot.put_movie(m);
+        }
+        r
     }
     async fn update_movie(&self, movie: &Movie) -> StoreResult<Option<Movie>> {
-        self.guard(self.inner().update_movie(movie)).await
+        let r = self.guard(self.inner().update_movie(movie)).await;
+        if let Ok(Some(m)) = &r {
+            self.snapshot.put_movie(m);
+        }
+        r
     }
     async fn delete_movie(&self, id: i64) -> StoreResult<bool> {
-        self.guard(self.inner().delete_movie(id)).await
+        let r = self.guard(self.inner().delete_movie(id)).await;
+        if r.is_ok() {
+            self.snapshot.remove_movie(id);
+        }
+        r
     }
     async fn set_movie_file(&self, movie_id: i64, file: &NewMovieFile) -> StoreResult<MovieFile> {
-        self.guard(self.inner().set_movie_file(movie_id, file))
-            .await
+        let r = self
+            .guard(self.inner().set_movie_file(movie_id, file))
+            .await;
+        if r.is_ok() {
+            // Refresh the snapshot's copy (file, has-file) from the database.
+            let _ = self.movie(movie_id).await;
+        }
+        r
     }
     async fn delete_movie_file(&self, movie_id: i64) -> StoreResult<bool> {
-        self.guard(self.inner().delete_movie_file(movie_id)).await
+        let r = self.guard(self.inner().delete_movie_file(movie_id)).await;
+        if r.is_ok() {
+            let _ = self.movie(movie_id).await;
+        }
+        r
     }
     async fn profiles(&self) -> StoreResult<Vec<StoredProfile>> {
-        self.guard(self.inner().profiles()).await
+        let r = self.guard(self.inner().profiles()).await;
+        if let Ok(v) = &r {
+            self.snapshot.set_profiles(v);
+        }
+        or_snapshot(r, || self.snapshot.profiles())
     }
     async fn add_profile(&self, name: &str, data: &Value) -> StoreResult<StoredProfile> {
-        self.guard(self.inner().add_profile(name, data)).await
+        let r = self.guard(self.inner().add_profile(name, data)).await;
+        if r.is_ok() {
+            // Keep the read-only fallback current (writes are rare; one extra read is cheap).
+            let _ = self.profiles().await;
+        }
+        r
     }
     async fn update_profile(&self, profile: &StoredProfile) -> StoreResult<bool> {
-        self.guard(self.inner().update_profile(profile)).await
+        let r = self.guard(self.inner().update_profile(profile)).await;
+        if r.is_ok() {
+            // Keep the read-only fallback current (writes are rare; one extra read is cheap).
+            let _ = self.profiles().await;
+        }
+        r
     }
     async fn delete_profile(&self, id: i64) -> StoreResult<bool> {
-        self.guard(self.inner().delete_profile(id)).await
+        let r = self.guard(self.inner().delete_profile(id)).await;
+        if r.is_ok() {
+            // Keep the read-only fallback current (writes are rare; one extra read is cheap).
+            let _ = self.profiles().await;
+        }
+        r
     }
     async fn root_folders(&self) -> StoreResult<Vec<RootFolder>> {
-        self.guard(self.inner().root_folders()).await
+        let r = self.guard(self.inner().root_folders()).await;
+        if let Ok(v) = &r {
+            self.snapshot.set_roots(v);
+        }
+        or_snapshot(r, || self.snapshot.roots())
     }
     async fn add_root_folder(&self, path: &str) -> StoreResult<RootFolder> {
-        self.guard(self.inner().add_root_folder(path)).await
+        let r = self.guard(self.inner().add_root_folder(path)).await;
+        if r.is_ok() {
+            // Keep the read-only fallback current (writes are rare; one extra read is cheap).
+            let _ = self.root_folders().await;
+        }
+        r
     }
     async fn delete_root_folder(&self, id: i64) -> StoreResult<bool> {
-        self.guard(self.inner().delete_root_folder(id)).await
+        let r = self.guard(self.inner().delete_root_folder(id)).await;
+        if r.is_ok() {
+            // Keep the read-only fallback current (writes are rare; one extra read is cheap).
+            let _ = self.root_folders().await;
+        }
+        r
     }
     async fn tags(&self) -> StoreResult<Vec<Tag>> {
-        self.guard(self.inner().tags()).await
+        let r = self.guard(self.inner().tags()).await;
+        if let Ok(v) = &r {
+            self.snapshot.set_tags(v);
+        }
+        or_snapshot(r, || self.snapshot.tags())
     }
     async fn add_tag(&self, label: &str) -> StoreResult<Tag> {
-        self.guard(self.inner().add_tag(label)).await
+        let r = self.guard(self.inner().add_tag(label)).await;
+        if r.is_ok() {
+            // Keep the read-only fallback current (writes are rare; one extra read is cheap).
+            let _ = self.tags().await;
+        }
+        r
     }
     async fn add_history(&self, entry: &NewHistory) -> StoreResult<HistoryEntry> {
         self.guard(self.inner().add_history(entry)).await

@@ -12,6 +12,7 @@ pub(crate) mod pg_harness;
 mod postgres;
 mod postgres_library;
 mod postgres_migrate;
+mod snapshot;
 mod sqlite;
 mod sqlite_library;
 
@@ -135,6 +136,10 @@ pub trait Store: LibraryStore + Send + Sync + 'static {
     /// The applied schema version.
     async fn schema_version(&self) -> StoreResult<i64>;
     fn pool_status(&self) -> PoolStatus;
+    /// Whether reads can still be answered (from a snapshot) while the database is unavailable.
+    fn has_read_fallback(&self) -> bool {
+        false
+    }
 
     async fn user_count(&self) -> StoreResult<u64>;
     async fn user_by_name(&self, username: &str) -> StoreResult<Option<User>>;

@@ -273,3 +273,101 @@ async fn quality_profiles_root_folders_and_tags() {
     }
     s.stop();
 }
+
+#[tokio::test]
+async fn database_breaker_open_serves_reads_and_refuses_writes() {
+    use reqwest::Method;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &[]);
+    let movies = tempfile::tempdir().unwrap();
+    let path = movies.path().to_str().unwrap().to_string();
+    let (st, _) = send(
+        &s,
+        Method::POST,
+        "/api/v3/rootfolder",
+        Some(json!({"path": path})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let (_, roots_before) = send(&s, Method::GET, "/api/v3/rootfolder", None).await;
+    // A UI session made while the database is up keeps working while it is down.
+    let pw = std::fs::read_to_string(dir.path().join("initial-admin-password")).unwrap();
+    let r = client()
+        .post(s.url("/login"))
+        .json(&json!({"username": "admin", "password": pw.trim()}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        client()
+            .get(s.url("/api/v1/session"))
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    // Seed scenario 3: the database fails, the breaker opens after 2 failures.
+    let (_, b) = send(&s, Method::POST, "/api/test/circuit-breaker/database", None).await;
+    assert_eq!(
+        (b["state"].as_str(), b["failure_count"].as_u64()),
+        (Some("open"), Some(2))
+    );
+    // Reads: served from the snapshot.
+    let (st, profiles) = send(&s, Method::GET, "/api/v3/qualityprofile", None).await;
+    assert_eq!(st, 200);
+    assert_eq!(profiles.as_array().unwrap().len(), 6);
+    let (st, roots) = send(&s, Method::GET, "/api/v3/rootfolder", None).await;
+    assert_eq!(st, 200);
+    assert_eq!(roots[0]["path"], roots_before[0]["path"]);
+    let (st, list) = send(&s, Method::GET, "/api/v3/movie", None).await;
+    assert_eq!((st, list.as_array().map(Vec::len)), (200, Some(0)));
+    let r = client()
+        .get(s.url("/api/v1/session"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "session from the snapshot");
+    // Writes: 503 database_unavailable with Retry-After, nothing half-done.
+    let r = client()
+        .post(s.url("/api/v3/tag"))
+        .header("X-Api-Key", s.api_key())
+        .json(&json!({"label": "new"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(r.headers().contains_key("retry-after"));
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"], "database_unavailable");
+    let h = get_json(&s, "/health").await;
+    assert_eq!(h["status"], "degraded");
+
+    // Recovery: writes work again.
+    send(
+        &s,
+        Method::POST,
+        "/api/test/circuit-breaker/database",
+        Some(json!({"action": "close"})),
+    )
+    .await;
+    let (st, _) = send(
+        &s,
+        Method::POST,
+        "/api/v3/tag",
+        Some(json!({"label": "new"})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    s.stop();
+}
