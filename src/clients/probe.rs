@@ -1,29 +1,17 @@
-//! Light health probes of the HTTP services (TMDB `/configuration`, qBittorrent
-//! `/api/v2/app/version`, Torznab `t=caps`). The prober runs them through the breakers so they
-//! double as half-open trials and services recover without user traffic.
+//! A light health probe for services without a richer client call (Torznab `t=caps`). The
+//! prober runs it through the service's breaker, so it doubles as the half-open trial and a
+//! service recovers without user traffic. (TMDB and qBittorrent are probed with their clients.)
 
 use super::http::{read_capped, HttpError};
-use crate::config::Secret;
 
-/// GETs `url` and maps the answer: 2xx is up; `forbidden_is_up` treats 403 as up (qBittorrent
-/// answers 403 to a client that has not logged in, which still proves it is alive).
-pub async fn get_ok(
-    client: &reqwest::Client,
-    service: &str,
-    url: &str,
-    bearer: Option<&Secret>,
-    forbidden_is_up: bool,
-) -> Result<(), HttpError> {
-    let mut req = client.get(url);
-    if let Some(token) = bearer {
-        req = req.bearer_auth(token.expose());
-    }
-    let resp = req
+/// GETs `url`; any 2xx means the service is up, anything else is classified as usual.
+pub async fn get_ok(client: &reqwest::Client, service: &str, url: &str) -> Result<(), HttpError> {
+    let resp = client
+        .get(url)
         .send()
         .await
         .map_err(|e| HttpError::from_reqwest(service, e))?;
-    let status = resp.status();
-    if status.is_success() || (forbidden_is_up && status.as_u16() == 403) {
+    if resp.status().is_success() {
         // Read (and bound) the body so the connection can be reused.
         read_capped(service, resp).await?;
         Ok(())

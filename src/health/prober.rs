@@ -74,7 +74,7 @@ async fn probe_one(state: &AppState, cfg: &Config, name: &str) -> Option<ProbeRe
                         service: name.to_string(),
                         detail: "not configured".into(),
                     })?;
-                    get_ok(&state.http, name, &url, None, false).await
+                    get_ok(&state.http, name, &url).await
                 }
             }
         };
