@@ -1,11 +1,13 @@
 //! The Radarr-compatible `/api/v3` surface.
 
+mod command;
 mod health;
 mod lookup;
 pub mod movie_resource;
 mod movies;
 mod parse;
 mod queue;
+mod release;
 mod settings;
 mod system;
 
@@ -26,6 +28,10 @@ pub fn routes(
         .or(queue::routes(state.clone()))
         .unify()
         .or(settings::routes(state.clone()))
+        .unify()
+        .or(command::routes(state.clone()))
+        .unify()
+        .or(release::routes(state.clone()))
         .unify()
         .or(movies::routes(state))
         .unify()
