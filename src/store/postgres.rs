@@ -216,6 +216,9 @@ impl Store for PostgresStore {
     }
 
     fn pool_status(&self) -> PoolStatus {
+        // Connections the server closed (shutdown, restart) are dropped first, so the counts are
+        // live connections only and the next call opens a new one instead of recycling a corpse.
+        self.pool.retain(|c, _| !c.is_closed());
         let s = self.pool.status();
         let idle = s.available.min(s.size);
         PoolStatus {
@@ -483,7 +486,19 @@ mod tests {
         let url = server.url("postgres");
         let s = PostgresStore::open(&url, 2).await.unwrap();
         s.ping().await.unwrap();
+        let st = s.pool_status();
+        assert_eq!((st.active, st.idle), (0, 1), "{st:?}");
         server.stop();
+        // The connections the server closed are not counted as idle ones any more.
+        let mut st = s.pool_status();
+        for _ in 0..50 {
+            if st.idle == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            st = s.pool_status();
+        }
+        assert_eq!((st.active, st.idle), (0, 0), "{st:?}");
         let started = Instant::now();
         for _ in 0..2 {
             let err = s.ping().await.unwrap_err();
@@ -500,5 +515,7 @@ mod tests {
         server.restart();
         s.ping().await.unwrap();
         assert!(s.movies().await.unwrap().is_empty());
+        let st = s.pool_status();
+        assert_eq!((st.active, st.idle), (0, 1), "{st:?}");
     }
 }

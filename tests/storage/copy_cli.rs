@@ -1,0 +1,1 @@
+//! `reelarr db copy` through the binary.
