@@ -3,6 +3,7 @@
 
 #[cfg(test)]
 pub(crate) mod conformance;
+pub mod copy;
 mod guarded;
 mod guarded_library;
 mod library;
