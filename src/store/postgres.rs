@@ -105,23 +105,21 @@ impl PostgresStore {
 }
 
 /// `scheme://user@host:port/db` without the password or the query string, for logs and errors.
-pub(crate) fn redacted_url(url: &str) -> String {
+/// A password that is not percent-encoded may contain `/`, `?`, `#` or `@`: the last `@` ends
+/// the user info wherever it is, so no part of it can leak.
+pub fn redacted_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return "<unparsable URL>".into();
     };
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
+    let (user, host) = match rest.rsplit_once('@') {
+        Some((userinfo, host)) => (Some(userinfo.split(':').next().unwrap_or("")), host),
+        None => (None, rest),
     };
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{user}@{host}")
-        }
-        None => authority.to_string(),
-    };
-    format!("{scheme}://{authority}{path}")
+    let host = host.split(['?', '#']).next().unwrap_or("");
+    match user {
+        Some(user) => format!("{scheme}://{user}@{host}"),
+        None => format!("{scheme}://{host}"),
+    }
 }
 
 /// Classifies a tokio-postgres error like its SQLite counterpart: constraint violations are the
@@ -475,6 +473,12 @@ mod tests {
         );
         assert_eq!(redacted_url("postgresql://db/reel"), "postgresql://db/reel");
         assert_eq!(redacted_url("nonsense"), "<unparsable URL>");
+        // Unencoded special characters in the password never leak a part of it.
+        assert_eq!(redacted_url("postgres://u:pa/ss@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redacted_url("postgres://u:p?s#s@w:1@h:1/db?x=1"),
+            "postgres://u@h:1/db"
+        );
     }
 
     #[tokio::test]
