@@ -148,7 +148,13 @@ fn titles(list: &Value) -> Vec<(i64, String)> {
 
 /// Seed scenario 3 against whatever store the server runs on. `pool_total` is the SQLite
 /// connection count (writer + readers), or None for PostgreSQL, whose pool grows and shrinks.
-async fn scenario_3(s: &Server, fault: &mut dyn Fault, movies_dir: &Path, pool_total: Option<u64>) {
+async fn scenario_3(
+    backend: &str,
+    s: &Server,
+    fault: &mut dyn Fault,
+    movies_dir: &Path,
+    pool_total: Option<u64>,
+) {
     let root = movies_dir.to_str().unwrap();
     let (st, _, _) = send(
         s,
@@ -205,7 +211,7 @@ async fn scenario_3(s: &Server, fault: &mut dyn Fault, movies_dir: &Path, pool_t
         s.log()
     );
     say(format!(
-        "database breaker open {:.2} s after the fault",
+        "{backend}: database breaker open {:.2} s after the fault",
         injected.elapsed().as_secs_f64()
     ));
 
@@ -265,7 +271,7 @@ async fn scenario_3(s: &Server, fault: &mut dyn Fault, movies_dir: &Path, pool_t
     fault.heal();
     let healed = Instant::now();
     say(format!(
-        "healing the fault took {:.2} s",
+        "{backend}: healing the fault took {:.2} s",
         (healed - healing).as_secs_f64()
     ));
     let back = eventually(Duration::from_secs(60), || async {
@@ -285,7 +291,7 @@ async fn scenario_3(s: &Server, fault: &mut dyn Fault, movies_dir: &Path, pool_t
     .await
     .unwrap_or_else(|| panic!("writes never came back:\n{}", s.log()));
     say(format!(
-        "first successful write {:.2} s after the fault was healed",
+        "{backend}: first successful write {:.2} s after the fault was healed",
         back.as_secs_f64()
     ));
     assert_eq!(database_breaker(s).await["state"], "closed");
@@ -349,7 +355,7 @@ async fn seed_scenario_3_sqlite_locked_by_another_process() {
         path: dir.path().join("reelarr.db"),
         conn: None,
     };
-    scenario_3(&s, &mut lock, movies.path(), Some(3)).await;
+    scenario_3("sqlite", &s, &mut lock, movies.path(), Some(3)).await;
     let (st, log) = s.stop();
     assert!(st.success(), "{log}");
     assert!(!log.contains("panicked"), "{log}");
@@ -368,7 +374,7 @@ async fn seed_scenario_3_postgres_stopped_and_restarted() {
     let qbit = format!("http://127.0.0.1:{}", fake::dead_port());
     let s = Server::start(dir.path(), &envs(&qbit, &[("REELARR_DATABASE_URL", &url)]));
     let mut fault = Stopped(server);
-    scenario_3(&s, &mut fault, movies.path(), None).await;
+    scenario_3("postgres", &s, &mut fault, movies.path(), None).await;
     let (st, log) = s.stop();
     assert!(st.success(), "{log}");
     assert!(!log.contains("panicked"), "{log}");
