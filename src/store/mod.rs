@@ -3,6 +3,7 @@
 
 #[cfg(test)]
 pub(crate) mod conformance;
+pub mod copy;
 mod guarded;
 mod guarded_library;
 mod library;
@@ -19,7 +20,7 @@ mod sqlite_library;
 pub use guarded::GuardedStore;
 pub use library::{HistoryPage, LibraryStore, NewHistory, NewMovieFile};
 pub use migrate::{latest_version, MIGRATIONS};
-pub use postgres::PostgresStore;
+pub use postgres::{redacted_url, PostgresStore};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
