@@ -4,6 +4,8 @@
 
 use super::{availability, Automation, AutomationError};
 use crate::domain::movie::CommandRecord;
+use crate::domain::profile::QualityProfile;
+use crate::domain::quality::QualityModel;
 use crate::journal::OpState;
 use crate::store::StoreError;
 use chrono::Utc;
@@ -316,7 +318,8 @@ impl Automation {
         }
     }
 
-    /// Monitored, available movies without a file and without a download on the way.
+    /// Monitored, available movies without a file (or below their profile's cutoff when it
+    /// allows upgrades) and without a download on the way.
     async fn missing_movie_ids(&self) -> Result<Vec<i64>, AutomationError> {
         let mut busy: HashSet<i64> = self
             .inner
@@ -335,12 +338,32 @@ impl Automation {
             );
         }
         let now = Utc::now();
+        let profiles: HashMap<i64, QualityProfile> = self
+            .store()
+            .profiles()
+            .await?
+            .into_iter()
+            .filter_map(|p| Some((p.id, serde_json::from_value(p.data).ok()?)))
+            .collect();
+        // Missing, or (when the profile allows upgrades) below the cutoff.
+        let wanted = |m: &crate::domain::movie::Movie| match &m.file {
+            None => true,
+            Some(f) => {
+                let (Some(profile), Ok(have)) = (
+                    profiles.get(&m.quality_profile_id),
+                    serde_json::from_value::<QualityModel>(f.quality.clone()),
+                ) else {
+                    return false;
+                };
+                profile.upgrade_allowed && !profile.cutoff_met(&have)
+            }
+        };
         Ok(self
             .store()
             .movies()
             .await?
             .into_iter()
-            .filter(|m| m.monitored && m.file.is_none() && !busy.contains(&m.id))
+            .filter(|m| m.monitored && !busy.contains(&m.id) && wanted(m))
             .filter(|m| availability::is_available(m, now))
             .map(|m| m.id)
             .collect())
