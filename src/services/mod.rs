@@ -3,5 +3,6 @@
 
 pub mod downloads;
 pub mod metadata;
+pub mod removal;
 pub mod search;
 pub mod tracking;

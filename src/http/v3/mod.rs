@@ -4,6 +4,7 @@ mod health;
 mod lookup;
 pub mod movie_resource;
 mod movies;
+pub mod params;
 mod parse;
 mod queue;
 mod settings;
