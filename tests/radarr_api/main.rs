@@ -3,6 +3,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod library;
+
 use common::openapi::{check, radarr_doc};
 use common::*;
 use serde_json::{json, Value};

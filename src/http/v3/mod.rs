@@ -1,6 +1,10 @@
 //! The Radarr-compatible `/api/v3` surface.
 
+mod calendar;
+mod diskspace;
+mod exclusions;
 mod health;
+mod history;
 mod lookup;
 pub mod movie_resource;
 mod movies;
@@ -9,6 +13,7 @@ mod parse;
 mod queue;
 mod settings;
 mod system;
+mod wanted;
 
 use crate::app::AppState;
 use std::sync::Arc;
@@ -27,6 +32,16 @@ pub fn routes(
         .or(queue::routes(state.clone()))
         .unify()
         .or(settings::routes(state.clone()))
+        .unify()
+        .or(history::routes(state.clone()))
+        .unify()
+        .or(wanted::routes(state.clone()))
+        .unify()
+        .or(calendar::routes(state.clone()))
+        .unify()
+        .or(diskspace::routes(state.clone()))
+        .unify()
+        .or(exclusions::routes(state.clone()))
         .unify()
         .or(movies::routes(state))
         .unify()
