@@ -8,6 +8,7 @@ mod downloads;
 pub mod error;
 mod health;
 mod observability;
+mod openapi;
 mod search;
 mod ui;
 mod v3;
@@ -46,6 +47,8 @@ pub fn routes(
         .or(search::routes(state.clone()))
         .unify()
         .or(downloads::routes(state.clone()))
+        .unify()
+        .or(openapi::routes(state.clone()))
         .unify()
         .or(ui::routes())
         .unify();

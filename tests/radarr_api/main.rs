@@ -4,6 +4,7 @@
 mod common;
 
 mod library;
+mod openapi_sync;
 
 use common::openapi::{check, radarr_doc};
 use common::*;
