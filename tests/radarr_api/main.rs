@@ -5,6 +5,7 @@ mod common;
 
 mod library;
 mod openapi_sync;
+mod replays;
 
 use common::openapi::{check, radarr_doc};
 use common::*;
