@@ -82,8 +82,7 @@ impl Params {
         self.all(name)
             .into_iter()
             .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .last()
+            .rfind(|v| !v.is_empty())
     }
 
     pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
