@@ -50,9 +50,33 @@ pub struct Context {
     profiles: HashMap<i64, QualityProfile>,
 }
 
+/// Up to this many distinct movies a page of history loads one by one; past it, the whole
+/// library in one query is cheaper.
+const FEW_MOVIES: usize = 25;
+
 impl Context {
+    /// The whole library (for the wanted lists).
     pub async fn load(s: &AppState) -> Result<Context, Rejection> {
         let movies = s.store.movies().await.map_err(store_err)?;
+        Self::with_movies(s, movies).await
+    }
+
+    /// Just the movies a page of history refers to.
+    pub async fn for_history(s: &AppState, page: &[HistoryEntry]) -> Result<Context, Rejection> {
+        let mut ids: Vec<i64> = page.iter().filter_map(|e| e.movie_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.len() > FEW_MOVIES {
+            return Self::load(s).await;
+        }
+        let mut movies = Vec::with_capacity(ids.len());
+        for id in ids {
+            movies.extend(s.store.movie(id).await.map_err(store_err)?);
+        }
+        Self::with_movies(s, movies).await
+    }
+
+    async fn with_movies(s: &AppState, movies: Vec<Movie>) -> Result<Context, Rejection> {
         let profiles = s.store.profiles().await.map_err(store_err)?;
         Ok(Context {
             movies: movies.into_iter().map(|m| (m.id, m)).collect(),
@@ -164,7 +188,7 @@ async fn paged(s: Arc<AppState>, q: Params) -> Result<Resp, Rejection> {
         page_size: paging.page_size,
     };
     let page = s.store.history_query(&query).await.map_err(store_err)?;
-    let ctx = Context::load(&s).await?;
+    let ctx = Context::for_history(&s, &page.records).await?;
     let records: Vec<Value> = page
         .records
         .iter()
@@ -202,7 +226,7 @@ async fn for_movie(s: Arc<AppState>, q: Params) -> Result<Resp, Rejection> {
     query.movie_ids = vec![movie_id];
     query.event_types = event_types;
     let page = s.store.history_query(&query).await.map_err(store_err)?;
-    let ctx = Context::load(&s).await?;
+    let ctx = Context::for_history(&s, &page.records).await?;
     let list: Vec<Value> = page
         .records
         .iter()
