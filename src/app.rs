@@ -30,6 +30,8 @@ pub struct AppState {
     pub services: crate::wiring::Services,
     /// The last known state of our torrents in qBittorrent.
     pub tracker: Arc<crate::services::tracking::Tracker>,
+    /// Search → grab → import, the commands that run it, and the scheduler.
+    pub automation: crate::services::automation::Automation,
     pub started: Instant,
     pub start_time: chrono::DateTime<chrono::Utc>,
     /// Open HTTP connections, maintained by the server.
@@ -82,6 +84,15 @@ impl AppState {
             .ensure_admin(&cfg.data_dir)
             .await
             .map_err(|e| StartError::Other(format!("creating the admin user: {e}")))?;
+        let tracker: Arc<crate::services::tracking::Tracker> = Arc::default();
+        let automation = crate::services::automation::Automation::new(
+            store.clone(),
+            services.metadata.clone(),
+            services.search.clone(),
+            services.downloads.clone(),
+            tracker.clone(),
+            config.clone(),
+        );
         let state = Arc::new(AppState {
             config,
             store,
@@ -92,7 +103,8 @@ impl AppState {
             http_metrics: HttpMetrics::default(),
             http,
             services,
-            tracker: Arc::default(),
+            tracker,
+            automation,
             started: Instant::now(),
             start_time: chrono::Utc::now(),
             connections: Arc::new(AtomicUsize::new(0)),
@@ -133,6 +145,7 @@ pub async fn run(
             .tracker
             .spawn(state.services.downloads.clone(), Duration::from_secs(5))
     });
+    let scheduler = state.automation.spawn_scheduler();
     let (stop_replayer, replayer_stopped) = tokio::sync::oneshot::channel::<()>();
     let replayer = state.services.downloads.spawn_replayer(async move {
         let _ = replayer_stopped.await;
@@ -161,6 +174,7 @@ pub async fn run(
     reloader.abort();
     purge.abort();
     prober.abort();
+    scheduler.abort();
     if let Some(t) = tracking {
         t.abort();
     }

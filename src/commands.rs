@@ -225,3 +225,72 @@ pub fn set_password(username: &str, data_dir: Option<PathBuf>) -> i32 {
         }
     })
 }
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// `reelarr db copy`: copies a SQLite library into an empty PostgreSQL database and prints the
+/// rows copied per table. Exit 0 when done, 2 when refused (target not empty, wrong kind of
+/// database, invalid config), 1 when it failed (nothing is copied then). The target URL's
+/// password is never printed.
+pub fn db_copy(from: Option<String>, to: Option<String>, data_dir: Option<PathBuf>) -> i32 {
+    use crate::store::copy::{sqlite_to_postgres, CopyError};
+    let sources = Sources::resolve(None, data_dir, None);
+    let source = match from {
+        Some(f) if is_postgres(&f) => {
+            eprintln!("db copy: --from must be a SQLite database (PATH or sqlite://PATH)");
+            return EXIT_CONFIG;
+        }
+        Some(f) => PathBuf::from(f.strip_prefix("sqlite://").unwrap_or(&f)),
+        None => sources.data_dir.join("reelarr.db"),
+    };
+    let target = match to {
+        Some(t) => t,
+        None => match config::load(&sources) {
+            Ok(l) if is_postgres(&l.config.database_url()) => l.config.database_url(),
+            Ok(_) => {
+                eprintln!("db copy: --to postgres://user:pass@host:port/db is required (the configured database is not PostgreSQL)");
+                return EXIT_CONFIG;
+            }
+            Err(e) => {
+                for p in e.problems() {
+                    eprintln!("config error: {p}");
+                }
+                return EXIT_CONFIG;
+            }
+        },
+    };
+    if !is_postgres(&target) {
+        // Not echoed: whatever was passed may hold a password.
+        eprintln!("db copy: --to must be a postgres://user:pass@host:port/db URL");
+        return EXIT_CONFIG;
+    }
+    let shown = crate::store::redacted_url(&target);
+    println!("copying {} into {shown}", source.display());
+    runtime().block_on(async move {
+        match sqlite_to_postgres(&source, &target).await {
+            Ok(counts) => {
+                let width = counts.iter().map(|c| c.table.len()).max().unwrap_or(0);
+                for c in &counts {
+                    println!("  {:<width$}  {:>8}", c.table, c.rows);
+                }
+                let total: u64 = counts.iter().map(|c| c.rows).sum();
+                println!(
+                    "copied {total} rows in {} tables into {shown}",
+                    counts.len()
+                );
+                println!("next: start reelarr with REELARR_DATABASE_URL pointing at it");
+                0
+            }
+            Err(e @ CopyError::TargetNotEmpty { .. }) => {
+                eprintln!("db copy refused: {shown}: {e}");
+                EXIT_CONFIG
+            }
+            Err(e) => {
+                eprintln!("db copy failed, nothing was copied: {e}");
+                1
+            }
+        }
+    })
+}

@@ -43,6 +43,29 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Database maintenance.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy a SQLite library into an empty PostgreSQL database, keeping ids, all or nothing.
+    /// Stop reelarr first, then point REELARR_DATABASE_URL at the target.
+    Copy {
+        /// The SQLite database: PATH or sqlite://PATH (default <data-dir>/reelarr.db).
+        #[arg(long)]
+        from: Option<String>,
+        /// The target, postgres://user:pass@host:port/db (default: the configured database URL,
+        /// e.g. REELARR_DATABASE_URL, when it is a PostgreSQL one). Must hold no data yet.
+        #[arg(long)]
+        to: Option<String>,
+        /// Data directory (env REELARR_DATA_DIR).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -74,6 +97,9 @@ fn main() {
         Command::User {
             command: UserCommand::SetPassword { username, data_dir },
         } => reelarr::commands::set_password(&username, data_dir),
+        Command::Db {
+            command: DbCommand::Copy { from, to, data_dir },
+        } => reelarr::commands::db_copy(from, to, data_dir),
     };
     std::process::exit(code);
 }

@@ -4,12 +4,14 @@
 
 mod env;
 mod layer;
+mod library;
 mod live;
 mod secret;
 mod template;
 mod validate;
 
 pub use layer::{load, ConfigError, Loaded, Sources};
+pub use library::{AutomationConfig, LibraryConfig, TOKENS as NAMING_TOKENS};
 pub use live::{spawn_reloader, LiveConfig, ReloadOutcome};
 pub use secret::Secret;
 pub use template::{write_initial_file, write_private as write_secret_file, CONFIG_TEMPLATE};
@@ -35,6 +37,8 @@ pub struct Config {
     pub qbittorrent: QbittorrentConfig,
     pub indexers: IndexersConfig,
     pub alerts: AlertsConfig,
+    pub library: LibraryConfig,
+    pub automation: AutomationConfig,
     /// Where data lives; set from CLI/env, never from the file itself.
     #[serde(skip)]
     pub data_dir: PathBuf,
@@ -258,6 +262,8 @@ impl Default for Config {
             qbittorrent: QbittorrentConfig::default(),
             indexers: IndexersConfig::default(),
             alerts: AlertsConfig::default(),
+            library: LibraryConfig::default(),
+            automation: AutomationConfig::default(),
             data_dir: PathBuf::new(),
             config_path: PathBuf::new(),
         }

@@ -165,6 +165,25 @@ torznab = []
 # URLs that receive a JSON POST when a breaker opens, stays open > 5 min, fails > 10 %, or recovers.
 webhooks = []
 timeout_seconds = 5
+
+[library]
+# Name of an imported file inside the movie's folder (the extension is kept). Tokens:
+# {Movie Title} {Release Year} {Quality Title} {Quality Full} {Edition Tags} {Release Group}
+movie_file_format = "{Movie Title} ({Release Year}) [{Quality Title}]"
+# Hardlink when the download and the library are on one filesystem, else copy (never move:
+# the torrent keeps seeding). false always copies.
+use_hardlinks = true
+# Torrents with fewer seeders are not grabbed.
+minimum_seeders = 1
+
+[automation]
+# Scheduler intervals; 0 turns a task off (commands can still run it).
+refresh_interval_hours = 24
+missing_search_interval_hours = 6
+# Check qBittorrent and import finished downloads.
+download_check_interval_seconds = 60
+# A failed import is tried again after this long (or at once by DownloadedMoviesScan).
+import_retry_seconds = 300
 "#;
 
 /// Writes the commented defaults (with `api_key`) to `path` unless it exists; 0600 because the

@@ -145,6 +145,7 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
         url(&mut err, &format!("alerts.webhooks[{i}]"), hook);
     }
     positive(&mut err, "alerts.timeout_seconds", c.alerts.timeout_seconds);
+    super::library::validate(&c.library, &c.automation, &mut err);
     p
 }
 

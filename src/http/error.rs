@@ -194,3 +194,31 @@ pub async fn recover(rej: Rejection) -> Result<warp::reply::Response, Infallible
     };
     Ok(err.into_response())
 }
+
+impl From<crate::services::automation::AutomationError> for ApiError {
+    fn from(e: crate::services::automation::AutomationError) -> Self {
+        use crate::services::automation::AutomationError as E;
+        use crate::services::downloads::DownloadError as D;
+        match e {
+            E::NotFound(m) => ApiError::not_found(m),
+            E::Invalid(m) => ApiError::bad_request("invalid_request", m),
+            E::Store(s) => s.into(),
+            E::Download(D::Invalid(m)) => ApiError::bad_request("invalid_grab", m),
+            E::Download(other) => {
+                tracing::error!(error = %other, "grab failed");
+                ApiError::internal("sending the grab")
+            }
+        }
+    }
+}
+
+impl From<crate::services::automation::CommandError> for ApiError {
+    fn from(e: crate::services::automation::CommandError) -> Self {
+        use crate::services::automation::CommandError as E;
+        match e {
+            E::Unknown(_) => ApiError::bad_request("unknown_command", e.to_string()),
+            E::Invalid(m) => ApiError::bad_request("invalid_command", m),
+            E::Store(s) => s.into(),
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 #[cfg(test)]
 pub(crate) mod conformance;
+pub mod copy;
 mod guarded;
 mod guarded_library;
 mod library;
@@ -21,7 +22,7 @@ pub use library::{
     HistoryPage, HistoryQuery, LibraryStore, NewHistory, NewMovieFile, MAX_PAGE_SIZE,
 };
 pub use migrate::{latest_version, MIGRATIONS};
-pub use postgres::PostgresStore;
+pub use postgres::{redacted_url, PostgresStore};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;

@@ -7,6 +7,9 @@
 //! a pipe from this process: when the process exits, however it exits, the pipe closes and the
 //! watchdog stops the server and deletes its directory. Without PostgreSQL the tests print a loud
 //! SKIPPED line, unless `REELARR_REQUIRE_REAL_SERVICES=1`, which turns that into a failure.
+//!
+//! Self-contained (no `super::`/`crate::` paths) so integration tests can include it with
+//! `#[path = "../../src/store/pg_harness.rs"] mod pg_harness;`.
 
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
@@ -73,7 +76,12 @@ pub(crate) async fn fresh_db() -> Option<TestDb> {
             return None;
         }
     };
-    let safe = super::postgres::redacted_url(&admin_url);
+    // Never print the credentials part of the URL (the harness is also `#[path]`-included by
+    // integration tests, so it cannot use the crate's own redaction helper).
+    let safe = admin_url
+        .rsplit_once('@')
+        .map_or(admin_url.as_str(), |(_, host)| host)
+        .to_string();
     let admin = connect(&admin_url)
         .await
         .unwrap_or_else(|e| panic!("cannot connect to the test server {safe}: {e}"));

@@ -105,23 +105,21 @@ impl PostgresStore {
 }
 
 /// `scheme://user@host:port/db` without the password or the query string, for logs and errors.
-pub(crate) fn redacted_url(url: &str) -> String {
+/// A password that is not percent-encoded may contain `/`, `?`, `#` or `@`: the last `@` ends
+/// the user info wherever it is, so no part of it can leak.
+pub fn redacted_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return "<unparsable URL>".into();
     };
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
+    let (user, host) = match rest.rsplit_once('@') {
+        Some((userinfo, host)) => (Some(userinfo.split(':').next().unwrap_or("")), host),
+        None => (None, rest),
     };
-    let authority = match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{user}@{host}")
-        }
-        None => authority.to_string(),
-    };
-    format!("{scheme}://{authority}{path}")
+    let host = host.split(['?', '#']).next().unwrap_or("");
+    match user {
+        Some(user) => format!("{scheme}://{user}@{host}"),
+        None => format!("{scheme}://{host}"),
+    }
 }
 
 /// Classifies a tokio-postgres error like its SQLite counterpart: constraint violations are the
@@ -216,6 +214,9 @@ impl Store for PostgresStore {
     }
 
     fn pool_status(&self) -> PoolStatus {
+        // Connections the server closed (shutdown, restart) are dropped first, so the counts are
+        // live connections only and the next call opens a new one instead of recycling a corpse.
+        self.pool.retain(|c, _| !c.is_closed());
         let s = self.pool.status();
         let idle = s.available.min(s.size);
         PoolStatus {
@@ -472,6 +473,12 @@ mod tests {
         );
         assert_eq!(redacted_url("postgresql://db/reel"), "postgresql://db/reel");
         assert_eq!(redacted_url("nonsense"), "<unparsable URL>");
+        // Unencoded special characters in the password never leak a part of it.
+        assert_eq!(redacted_url("postgres://u:pa/ss@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            redacted_url("postgres://u:p?s#s@w:1@h:1/db?x=1"),
+            "postgres://u@h:1/db"
+        );
     }
 
     #[tokio::test]
@@ -483,7 +490,19 @@ mod tests {
         let url = server.url("postgres");
         let s = PostgresStore::open(&url, 2).await.unwrap();
         s.ping().await.unwrap();
+        let st = s.pool_status();
+        assert_eq!((st.active, st.idle), (0, 1), "{st:?}");
         server.stop();
+        // The connections the server closed are not counted as idle ones any more.
+        let mut st = s.pool_status();
+        for _ in 0..50 {
+            if st.idle == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            st = s.pool_status();
+        }
+        assert_eq!((st.active, st.idle), (0, 0), "{st:?}");
         let started = Instant::now();
         for _ in 0..2 {
             let err = s.ping().await.unwrap_err();
@@ -500,5 +519,7 @@ mod tests {
         server.restart();
         s.ping().await.unwrap();
         assert!(s.movies().await.unwrap().is_empty());
+        let st = s.pool_status();
+        assert_eq!((st.active, st.idle), (0, 1), "{st:?}");
     }
 }

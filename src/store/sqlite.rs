@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// SQLite store. Cloning shares the same connections.
 #[derive(Clone)]
@@ -22,6 +23,9 @@ struct Inner {
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     active: AtomicU32,
+    /// `busy_timeout` also bounds the wait for our own connection mutexes, so a queue of calls
+    /// behind a locked database fails as `Busy` instead of piling up on the blocking pool.
+    busy: Duration,
 }
 
 /// Opens one connection with the pragmas every connection must have.
@@ -65,6 +69,7 @@ impl SqliteStore {
                 readers,
                 next_reader: AtomicUsize::new(0),
                 active: AtomicU32::new(0),
+                busy: Duration::from_millis(busy_timeout_ms),
             }),
         })
     }
@@ -75,9 +80,12 @@ impl SqliteStore {
         f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> StoreResult<T> {
         let inner = self.inner.clone();
-        run_blocking(move || {
+        run_blocking(move |gone| {
             let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
-            let conn = inner.readers[i].lock();
+            let conn = inner.readers[i]
+                .try_lock_for(inner.busy)
+                .ok_or(StoreError::Busy)?;
+            gone.check()?;
             let _active = ActiveGuard::new(&inner.active);
             f(&conn).map_err(StoreError::from)
         })
@@ -90,8 +98,14 @@ impl SqliteStore {
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> StoreResult<T> {
         let inner = self.inner.clone();
-        run_blocking(move || {
-            let mut conn = inner.writer.lock();
+        run_blocking(move |gone| {
+            let mut conn = inner
+                .writer
+                .try_lock_for(inner.busy)
+                .ok_or(StoreError::Busy)?;
+            // A caller that gave up (the breaker's call timeout) was told the write failed: it
+            // must not happen later behind its back.
+            gone.check()?;
             let _active = ActiveGuard::new(&inner.active);
             f(&mut conn).map_err(StoreError::from)
         })
@@ -99,10 +113,36 @@ impl SqliteStore {
     }
 }
 
+/// Set when the async caller of a blocking database call stops waiting (its future was
+/// dropped, e.g. by the breaker's call timeout), so queued work is skipped instead of run late.
+#[derive(Clone, Default)]
+struct Abandoned(Arc<AtomicBool>);
+
+impl Abandoned {
+    fn check(&self) -> StoreResult<()> {
+        if self.0.load(Ordering::Acquire) {
+            Err(StoreError::Timeout)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Marks the call abandoned when dropped; dropped after completion too, which is harmless.
+struct AbandonOnDrop(Abandoned);
+
+impl Drop for AbandonOnDrop {
+    fn drop(&mut self) {
+        (self.0).0.store(true, Ordering::Release);
+    }
+}
+
 async fn run_blocking<T: Send + 'static>(
-    f: impl FnOnce() -> StoreResult<T> + Send + 'static,
+    f: impl FnOnce(Abandoned) -> StoreResult<T> + Send + 'static,
 ) -> StoreResult<T> {
-    tokio::task::spawn_blocking(f)
+    let gone = Abandoned::default();
+    let _guard = AbandonOnDrop(gone.clone());
+    tokio::task::spawn_blocking(move || f(gone))
         .await
         .map_err(|e| StoreError::Other(format!("database task failed: {e}")))?
 }
@@ -136,10 +176,16 @@ const USER_COLS: &str = "id, username, password_hash, must_change_password";
 
 #[async_trait]
 impl Store for SqliteStore {
+    /// Checks the write path, not just `SELECT 1`: in WAL mode a read succeeds while another
+    /// process holds the write lock, so a read-only probe would close the database breaker on its
+    /// half-open trial although every write still fails. Taking and releasing the write lock
+    /// (`BEGIN IMMEDIATE; ROLLBACK`, bounded by `busy_timeout`) writes nothing.
     async fn ping(&self) -> StoreResult<()> {
-        self.read(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))
-            .await
-            .map(|_| ())
+        self.write(|c| {
+            c.execute_batch("BEGIN IMMEDIATE")?;
+            c.execute_batch("ROLLBACK")
+        })
+        .await
     }
 
     async fn integrity_check(&self) -> StoreResult<String> {
@@ -149,7 +195,13 @@ impl Store for SqliteStore {
 
     async fn schema_version(&self) -> StoreResult<i64> {
         let inner = self.inner.clone();
-        run_blocking(move || current_version(&inner.readers[0].lock())).await
+        run_blocking(move |_| {
+            let conn = inner.readers[0]
+                .try_lock_for(inner.busy)
+                .ok_or(StoreError::Busy)?;
+            current_version(&conn)
+        })
+        .await
     }
 
     fn pool_status(&self) -> PoolStatus {
@@ -342,6 +394,51 @@ mod tests {
         for r in &s.inner.readers {
             check(&r.lock());
         }
+    }
+
+    #[tokio::test]
+    async fn ping_checks_the_write_path_while_reads_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let s = SqliteStore::open(path.clone(), 100, 2).await.unwrap();
+        s.ping().await.unwrap();
+        // Another process (here: another connection) holds the write lock.
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        assert!(matches!(s.ping().await, Err(StoreError::Busy)));
+        assert!(matches!(
+            crate::store::LibraryStore::add_tag(&s, "x").await,
+            Err(StoreError::Busy)
+        ));
+        // WAL: readers are not blocked behind the foreign writer.
+        assert!(crate::store::LibraryStore::tags(&s)
+            .await
+            .unwrap()
+            .is_empty());
+        other.execute_batch("COMMIT").unwrap();
+        s.ping().await.unwrap();
+    }
+
+    #[tokio::test]
+    // Holding the writer across awaits is the point: it stands for a long write in progress.
+    #[allow(clippy::await_holding_lock)]
+    async fn a_queued_call_is_bounded_by_the_busy_timeout_and_never_runs_late() {
+        use crate::store::LibraryStore;
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open(dir.path().join("t.db"), 100, 1)
+            .await
+            .unwrap();
+        let held = s.inner.writer.lock();
+        // Waiting for our own writer connection is bounded too: Busy, not a hang.
+        assert!(matches!(s.add_tag("busy").await, Err(StoreError::Busy)));
+        // A caller that gives up first (the breaker's call timeout) ...
+        let gave_up = tokio::time::timeout(Duration::from_millis(20), s.add_tag("late")).await;
+        assert!(gave_up.is_err());
+        drop(held);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // ... was told it failed, so the write must not have happened behind its back.
+        assert!(s.tags().await.unwrap().is_empty());
+        s.add_tag("now").await.unwrap();
     }
 
     #[tokio::test]

@@ -189,7 +189,7 @@ fn skip(b: &[u8], pos: usize, depth: u32) -> Result<usize, At> {
 }
 
 /// SHA-1 (FIPS 180-4). Only for info-hashes, which BitTorrent v1 defines with it; not for security.
-pub(crate) fn sha1(data: &[u8]) -> [u8; 20] {
+pub fn sha1(data: &[u8]) -> [u8; 20] {
     let mut h: [u32; 5] = [
         0x6745_2301,
         0xEFCD_AB89,

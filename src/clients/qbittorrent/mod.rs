@@ -24,7 +24,9 @@ mod tests_downloads;
 mod tests_real;
 mod types;
 
-pub use infohash::{magnet_info_hash, normalize_info_hash, torrent_info_hash, InvalidTorrent};
+pub use infohash::{
+    magnet_info_hash, normalize_info_hash, sha1, torrent_info_hash, InvalidTorrent,
+};
 pub use types::{AddOutcome, AddRequest, AddSource, TorrentInfo};
 
 use std::sync::atomic::{AtomicU64, Ordering};

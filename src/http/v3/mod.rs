@@ -1,6 +1,7 @@
 //! The Radarr-compatible `/api/v3` surface.
 
 mod calendar;
+mod command;
 mod diskspace;
 mod exclusions;
 mod health;
@@ -11,6 +12,7 @@ mod movies;
 pub mod params;
 mod parse;
 mod queue;
+mod release;
 mod settings;
 mod system;
 mod wanted;
@@ -42,6 +44,10 @@ pub fn routes(
         .or(diskspace::routes(state.clone()))
         .unify()
         .or(exclusions::routes(state.clone()))
+        .unify()
+        .or(command::routes(state.clone()))
+        .unify()
+        .or(release::routes(state.clone()))
         .unify()
         .or(movies::routes(state))
         .unify()

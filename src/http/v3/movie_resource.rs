@@ -103,6 +103,26 @@ pub fn movie_resource(info: &Value, lib: Option<&Movie>) -> Value {
         if let Some(f) = &m.file {
             o.insert("movieFileId".into(), json!(f.id));
             o.insert("sizeOnDisk".into(), json!(f.size));
+            // Radarr's MovieFileResource, with the fields clients read.
+            let full = std::path::Path::new(&m.path).join(&f.relative_path);
+            o.insert(
+                "movieFile".into(),
+                json!({
+                    "id": f.id,
+                    "movieId": m.id,
+                    "relativePath": f.relative_path,
+                    "path": full.to_string_lossy(),
+                    "size": f.size,
+                    "dateAdded": f.date_added.to_rfc3339(),
+                    "releaseGroup": f.release_group,
+                    "edition": f.edition,
+                    "quality": f.quality,
+                    "languages": [],
+                    "customFormats": [],
+                    "customFormatScore": 0,
+                    "qualityCutoffNotMet": false,
+                }),
+            );
         }
     }
     v

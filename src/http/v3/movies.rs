@@ -35,6 +35,15 @@ struct MovieBody {
     monitored: Option<bool>,
     minimum_availability: Option<String>,
     tags: Option<Vec<i64>>,
+    add_options: Option<AddOptions>,
+}
+
+/// Radarr's `addOptions`; `searchForMovie` queues a `MoviesSearch` right after the add
+/// (what Overseerr sends when a request is approved).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AddOptions {
+    search_for_movie: Option<bool>,
 }
 
 const AVAILABILITY: &[&str] = &["announced", "inCinemas", "released", "tba"];
@@ -190,6 +199,16 @@ async fn add(s: Arc<AppState>, b: MovieBody) -> Result<Resp, Rejection> {
             .await
             .map_err(store_err)?
             .unwrap_or(m);
+    }
+    if b.add_options.and_then(|o| o.search_for_movie) == Some(true) {
+        let body = json!({"name": "MoviesSearch", "movieIds": [m.id]});
+        if let Err(e) = s
+            .automation
+            .submit_command("MoviesSearch", body, "manual")
+            .await
+        {
+            tracing::warn!(movie_id = m.id, error = %e, "search after add not queued");
+        }
     }
     Ok(reply(&resource(&m), StatusCode::CREATED))
 }

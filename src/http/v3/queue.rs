@@ -30,7 +30,11 @@ fn quality_and_languages(title: &str) -> (Value, Value) {
     )
 }
 
-fn tracked_record(d: &DownloadStatus, stale_note: Option<&str>) -> Value {
+fn tracked_record(
+    d: &DownloadStatus,
+    stale_note: Option<&str>,
+    import_error: Option<&str>,
+) -> Value {
     let (quality, languages) = quality_and_languages(&d.name);
     let (status, state) = match d.state {
         DownloadState::Completed => ("completed", "importPending"),
@@ -44,9 +48,18 @@ fn tracked_record(d: &DownloadStatus, stale_note: Option<&str>) -> Value {
     if let Some(n) = stale_note {
         messages.push(json!({"title": d.name, "messages": [n]}));
     }
+    // A finished download that could not be imported: Radarr's "import blocked" with the reason.
+    let state = match import_error {
+        Some(reason) if d.state == DownloadState::Completed => {
+            messages.push(json!({"title": d.name, "messages": [reason]}));
+            "importBlocked"
+        }
+        _ => state,
+    };
     let tracked_status = if d.state == DownloadState::Failed {
         "error"
-    } else if stale_note.is_some() || d.state == DownloadState::Stalled {
+    } else if stale_note.is_some() || d.state == DownloadState::Stalled || state == "importBlocked"
+    {
         "warning"
     } else {
         "ok"
@@ -138,10 +151,14 @@ async fn records(s: &AppState) -> Result<Vec<Value>, Rejection> {
                 .unwrap_or_else(|| "never".into())
         )
     });
+    let failures = s.automation.import_failures();
     let mut out: Vec<Value> = snap
         .items
         .iter()
-        .map(|d| tracked_record(d, note.as_deref()))
+        .map(|d| {
+            let failed = failures.get(&d.hash).map(|f| f.reason.as_str());
+            tracked_record(d, note.as_deref(), failed)
+        })
         .collect();
     let known: HashSet<&str> = snap.items.iter().map(|d| d.hash.as_str()).collect();
     let entries = s.services.downloads.journal().list().await.map_err(|e| {

@@ -1,0 +1,498 @@
+//! Issue 6 acceptance, end to end through the binary: fake TMDB and Torznab on 127.0.0.1, the
+//! real qbittorrent-nox. Add a movie, run `MoviesSearch`, the expected release goes to
+//! qBittorrent in our category; the payload is already on disk so qBittorrent checks it to
+//! 100 %; reelarr imports it (hardlink: same inode) under the configured name, and history shows
+//! grabbed and imported. A second test covers a failed import (root folder missing) that is
+//! retried once the cause is fixed, with hardlinks off (verified copy).
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../../src/clients/qbittorrent_harness.rs"]
+mod qbh;
+mod torrent;
+
+use common::*;
+use qbh::QbitPeer;
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use warp::Filter;
+
+const MOVIE: &str = include_str!("../fixtures/tmdb.movie.603.json");
+const CONFIGURATION: &str = include_str!("../fixtures/tmdb.configuration.json");
+const CAPS: &str = include_str!("../fixtures/torznab.caps.xml");
+const GOOD: &str = "The.Matrix.1999.1080p.BluRay.x264-GRP";
+
+fn item(title: &str, guid: &str, link: &str, size: u64, seeders: u32, hash: &str) -> String {
+    format!(
+        r#"<item><title>{title}</title><guid>{guid}</guid><pubDate>Sat, 04 Apr 2015 20:30:46 +0000</pubDate>
+<size>{size}</size><link>{link}</link><enclosure url="{link}" length="{size}" type="application/x-bittorrent" />
+<torznab:attr name="category" value="2040" /><torznab:attr name="imdb" value="0133093" />
+<torznab:attr name="seeders" value="{seeders}" /><torznab:attr name="peers" value="{seeders}" />
+<torznab:attr name="infohash" value="{hash}" /></item>"#
+    )
+}
+
+/// A Torznab indexer: caps, a search answering three releases for The Matrix (only one
+/// acceptable for HD-1080p), and the .torrent download.
+async fn torznab(torrent: Vec<u8>, hash: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let link = format!("{base}/dl/good.torrent?apikey=tz-key");
+    let rss = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:torznab="http://torznab.com/schemas/2015/feed"><channel><title>fake</title>{}{}{}</channel></rss>"#,
+        // More seeders but 2160p: not in the HD-1080p profile.
+        item(
+            "The.Matrix.1999.2160p.UHD.BluRay.x265-BIG",
+            "uhd",
+            &format!("{base}/dl/uhd.torrent"),
+            60_000_000_000,
+            90,
+            &"b".repeat(40)
+        ),
+        // A camera recording: not wanted either.
+        item(
+            "The.Matrix.1999.CAM.x264-BAD",
+            "cam",
+            &format!("{base}/dl/cam.torrent"),
+            1_500_000_000,
+            50,
+            &"c".repeat(40)
+        ),
+        item(GOOD, "good", &link, 8_000_000_000, 12, &hash),
+    );
+    let rss: &'static str = Box::leak(rss.into_boxed_str());
+    let torrent = Arc::new(torrent);
+    let api = warp::path("api")
+        .and(warp::query::<HashMap<String, String>>())
+        .map(move |q: HashMap<String, String>| {
+            let body = if q.get("t").map(String::as_str) == Some("caps") {
+                CAPS
+            } else {
+                rss
+            };
+            warp::reply::with_header(body, "content-type", "application/xml")
+        });
+    let dl = warp::path!("dl" / "good.torrent").map(move || {
+        warp::reply::with_header(
+            (*torrent).clone(),
+            "content-type",
+            "application/x-bittorrent",
+        )
+    });
+    let server = warp::serve(api.or(dl));
+    tokio::spawn(server.run_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)));
+    base
+}
+
+struct Setup {
+    peer: QbitPeer,
+    s: Server,
+    _dir: tempfile::TempDir,
+    library: tempfile::TempDir,
+    payload_main: PathBuf,
+    hash: String,
+    movie_id: i64,
+}
+
+async fn send(s: &Server, m: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut r = client()
+        .request(m, s.url(path))
+        .header("X-Api-Key", s.api_key());
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.unwrap();
+    let st = r.status().as_u16();
+    (st, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Everything up to an added movie; `extra` goes into the config file; `root_exists` decides
+/// whether the library root folder is there at import time.
+async fn setup(test: &str, extra: &str) -> Option<Setup> {
+    if !qbh::available_or_skip(test) {
+        return None;
+    }
+    let peer = QbitPeer::start().expect("qbittorrent-nox starts");
+    let main_bytes = torrent::payload(300_000, 1);
+    let payload_main = peer
+        .download_dir()
+        .join(GOOD)
+        .join("the.matrix.1999.1080p.bluray.x264-grp.mkv");
+    let (tor, hash) = torrent::make(
+        &peer.download_dir(),
+        GOOD,
+        &[
+            ("the.matrix.1999.1080p.bluray.x264-grp.mkv", main_bytes),
+            (
+                "Sample/the.matrix.1999.1080p.bluray.x264-grp-sample.mkv",
+                torrent::payload(40_000, 2),
+            ),
+            ("the.matrix.nfo", b"nfo".to_vec()),
+        ],
+    );
+    let tz = torznab(tor, hash.clone()).await;
+    let tmdb = fake::Routes::start(vec![
+        ("/3/movie/", MOVIE),
+        ("/3/configuration", CONFIGURATION),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        &format!(
+            "[[indexers.torznab]]\nname = \"prowlarr\"\nurl = \"{tz}\"\napi_key = \"tz-key\"\n{extra}"
+        ),
+    );
+    let s = Server::start(
+        dir.path(),
+        &[
+            ("TMDB_API_KEY", "test-key"),
+            ("TMDB_API_URL", &format!("{}/3", tmdb.url())),
+            ("QBITTORRENT_URL", &peer.base_url()),
+            ("QBITTORRENT_USERNAME", qbh::USERNAME),
+            ("QBITTORRENT_PASSWORD", qbh::PASSWORD),
+        ],
+    );
+    // The library on the same filesystem as qBittorrent's downloads (both under the temp dir).
+    let library = tempfile::tempdir().unwrap();
+    let root = library.path().join("movies");
+    std::fs::create_dir_all(&root).unwrap();
+    let (st, _) = send(
+        &s,
+        Method::POST,
+        "/api/v3/rootfolder",
+        Some(json!({"path": root})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let (_, profiles) = send(&s, Method::GET, "/api/v3/qualityprofile", None).await;
+    let hd = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "HD-1080p")
+        .expect("HD-1080p profile")["id"]
+        .clone();
+    let (st, movie) = send(
+        &s,
+        Method::POST,
+        "/api/v3/movie",
+        Some(
+            json!({"tmdbId": 603, "title": "The Matrix", "year": 1999, "qualityProfileId": hd,
+                     "rootFolderPath": root, "monitored": true, "minimumAvailability": "released"}),
+        ),
+    )
+    .await;
+    assert_eq!(st, 201, "{movie}");
+    Some(Setup {
+        peer,
+        s,
+        _dir: dir,
+        movie_id: movie["id"].as_i64().unwrap(),
+        library,
+        payload_main,
+        hash,
+    })
+}
+
+/// Posts a command and waits for its end state; returns the final CommandResource.
+async fn run_command(s: &Server, body: Value) -> Value {
+    let (st, c) = send(s, Method::POST, "/api/v3/command", Some(body)).await;
+    assert_eq!(st, 201, "{c}");
+    assert!(
+        matches!(c["status"].as_str(), Some("queued" | "started")),
+        "{c}"
+    );
+    let id = c["id"].as_i64().unwrap();
+    eventually(Duration::from_secs(60), || async move {
+        let (_, c) = send(s, Method::GET, &format!("/api/v3/command/{id}"), None).await;
+        matches!(c["status"].as_str(), Some("completed" | "failed")).then_some(c)
+    })
+    .await
+    .expect("command finishes")
+}
+
+async fn history(s: &Server, movie_id: i64) -> Vec<Value> {
+    let (st, h) = send(
+        s,
+        Method::GET,
+        &format!("/api/v3/history/movie?movieId={movie_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{h}");
+    h.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn add_search_grab_download_import_by_hardlink() {
+    let Some(t) = setup("add_search_grab_download_import_by_hardlink", "").await else {
+        return;
+    };
+    let s = &t.s;
+    // MoviesSearch (name matched case-insensitively) picks the 1080p release over the 2160p and
+    // CAM ones that have more seeders.
+    let c = run_command(s, json!({"name": "moviesSearch", "movieIds": [t.movie_id]})).await;
+    assert_eq!(c["status"], "completed", "{c}");
+    assert_eq!(c["result"], "successful");
+    assert!(c["message"].as_str().unwrap().contains(GOOD), "{c}");
+    assert!(c["started"].is_string() && c["ended"].is_string(), "{c}");
+
+    // It is in qBittorrent, in our category, and qBittorrent checks the payload to 100 %.
+    let done = eventually(Duration::from_secs(60), || async {
+        let list = qbh_torrents(&t.peer).await;
+        list.into_iter()
+            .find(|x| x["hash"] == t.hash.as_str())
+            .filter(|x| x["progress"].as_f64() == Some(1.0))
+    })
+    .await
+    .unwrap_or_else(|| panic!("torrent complete in qBittorrent\n{}", t.peer.log_tail()));
+    assert_eq!(done["category"], "reelarr");
+
+    // Import: DownloadedMoviesScan (the scheduler would do it within a minute).
+    let movie = eventually(Duration::from_secs(60), || async {
+        run_command(s, json!({"name": "DownloadedMoviesScan"})).await;
+        let (_, m) = send(
+            s,
+            Method::GET,
+            &format!("/api/v3/movie/{}", t.movie_id),
+            None,
+        )
+        .await;
+        (m["hasFile"] == true).then_some(m)
+    })
+    .await
+    .expect("movie imported");
+    let folder = t.library.path().join("movies").join("The Matrix (1999)");
+    let file = folder.join("The Matrix (1999) [Bluray-1080p].mkv");
+    let (a, b) = (
+        std::fs::metadata(&t.payload_main).unwrap(),
+        std::fs::metadata(&file)
+            .unwrap_or_else(|e| panic!("{}: {e}; movie {movie}", file.display())),
+    );
+    assert_eq!(
+        (a.dev(), a.ino()),
+        (b.dev(), b.ino()),
+        "hardlinked, same inode"
+    );
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        1,
+        "only the main video, no sample or nfo"
+    );
+    assert_eq!(
+        movie["movieFile"]["relativePath"],
+        "The Matrix (1999) [Bluray-1080p].mkv"
+    );
+    assert_eq!(
+        movie["movieFile"]["quality"]["quality"]["name"],
+        "Bluray-1080p"
+    );
+
+    let events: Vec<String> = history(s, t.movie_id)
+        .await
+        .iter()
+        .map(|h| h["eventType"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(events.contains(&"grabbed".to_string()), "{events:?}");
+    assert!(
+        events.contains(&"downloadFolderImported".to_string()),
+        "{events:?}"
+    );
+
+    // Seeding goes on: the torrent's own file is untouched and qBittorrent still has it.
+    assert!(t.payload_main.exists());
+    assert!(qbh_torrents(&t.peer)
+        .await
+        .iter()
+        .any(|x| x["hash"] == t.hash.as_str()));
+    // A second scan does not import twice.
+    run_command(s, json!({"name": "DownloadedMoviesScan"})).await;
+    let imported = history(s, t.movie_id)
+        .await
+        .iter()
+        .filter(|h| h["eventType"] == "downloadFolderImported")
+        .count();
+    assert_eq!(imported, 1);
+    // The scheduled tasks are listed with their last run.
+    let (_, tasks) = send(s, Method::GET, "/api/v3/system/task", None).await;
+    let scan = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["taskName"] == "RefreshMonitoredDownloads")
+        .cloned()
+        .unwrap();
+    assert!(scan["interval"].as_u64().unwrap() >= 1, "{scan}");
+}
+
+#[tokio::test]
+async fn failed_import_is_visible_and_retried_when_fixed_with_a_verified_copy() {
+    let Some(t) = setup(
+        "failed_import_is_visible_and_retried_when_fixed_with_a_verified_copy",
+        "[library]\nuse_hardlinks = false\n",
+    )
+    .await
+    else {
+        return;
+    };
+    let s = &t.s;
+    // The library share "unmounts" before the download finishes.
+    let root = t.library.path().join("movies");
+    let parked = t.library.path().join("parked");
+    std::fs::rename(&root, &parked).unwrap();
+    let c = run_command(s, json!({"name": "MoviesSearch", "movieIds": [t.movie_id]})).await;
+    assert_eq!(c["status"], "completed", "{c}");
+    eventually(Duration::from_secs(60), || async {
+        qbh_torrents(&t.peer)
+            .await
+            .into_iter()
+            .find(|x| x["hash"] == t.hash.as_str() && x["progress"].as_f64() == Some(1.0))
+    })
+    .await
+    .expect("torrent complete");
+    let c = run_command(s, json!({"name": "DownloadedMoviesScan"})).await;
+    assert_eq!(c["status"], "failed", "{c}");
+    assert!(
+        !root.exists(),
+        "the missing root folder is never created by the import"
+    );
+    // Visible: the queue says why, history has the failure.
+    let (_, q) = send(s, Method::GET, "/api/v3/queue", None).await;
+    let rec = q["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["downloadId"] == t.hash.to_uppercase())
+        .cloned()
+        .unwrap_or_else(|| panic!("{q}"));
+    assert_eq!(rec["trackedDownloadState"], "importBlocked", "{rec}");
+    assert!(
+        rec["statusMessages"].to_string().contains("missing"),
+        "{rec}"
+    );
+    assert!(history(s, t.movie_id)
+        .await
+        .iter()
+        .any(|h| h["data"].to_string().contains("missing")));
+
+    // The cause is fixed: the next scan imports, by copy (hardlinks off), size verified.
+    std::fs::rename(&parked, &root).unwrap();
+    let c = run_command(s, json!({"name": "DownloadedMoviesScan"})).await;
+    assert_eq!(c["status"], "completed", "{c}");
+    let file = root
+        .join("The Matrix (1999)")
+        .join("The Matrix (1999) [Bluray-1080p].mkv");
+    let (a, b) = (
+        std::fs::metadata(&t.payload_main).unwrap(),
+        std::fs::metadata(&file).unwrap(),
+    );
+    assert_ne!(a.ino(), b.ino(), "a copy, not a link");
+    assert_eq!(a.len(), b.len());
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        std::fs::read(&t.payload_main).unwrap()
+    );
+    let (_, m) = send(
+        s,
+        Method::GET,
+        &format!("/api/v3/movie/{}", t.movie_id),
+        None,
+    )
+    .await;
+    assert_eq!(m["hasFile"], true);
+}
+
+#[tokio::test]
+async fn commands_reject_unknown_names_and_bad_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &[]);
+    let (st, e) = send(
+        &s,
+        Method::POST,
+        "/api/v3/command",
+        Some(json!({"name": "FooBar"})),
+    )
+    .await;
+    assert_eq!(st, 400);
+    assert_eq!(e["error"], "unknown_command");
+    assert!(e["message"].as_str().unwrap().contains("FooBar"));
+    let (st, e) = send(
+        &s,
+        Method::POST,
+        "/api/v3/command",
+        Some(json!({"name": "MoviesSearch"})),
+    )
+    .await;
+    assert_eq!(st, 400, "{e}");
+    let (st, _) = send(
+        &s,
+        Method::POST,
+        "/api/v3/command",
+        Some(json!({"name": "MoviesSearch", "movieIds": "x"})),
+    )
+    .await;
+    assert_eq!(st, 400);
+    let (st, _) = send(&s, Method::POST, "/api/v3/command", Some(json!({}))).await;
+    assert_eq!(st, 400);
+    let (st, _) = send(&s, Method::GET, "/api/v3/command/abc", None).await;
+    assert_eq!(st, 400);
+    let (st, _) = send(&s, Method::GET, "/api/v3/command/999", None).await;
+    assert_eq!(st, 404);
+    // A search for an unknown movie fails with a message, not a crash.
+    let c = run_command(&s, json!({"name": "MoviesSearch", "movieIds": [424242]})).await;
+    assert_eq!(c["status"], "failed");
+    assert!(c["message"].as_str().unwrap().contains("424242"), "{c}");
+    let (st, list) = send(&s, Method::GET, "/api/v3/command", None).await;
+    assert_eq!(st, 200);
+    assert!(list.as_array().unwrap().iter().any(|x| x["id"] == c["id"]));
+    let (st, _) = send(&s, Method::GET, "/api/v3/release", None).await;
+    assert_eq!(st, 400);
+    let (st, _) = send(&s, Method::GET, "/api/v3/release?movieId=77", None).await;
+    assert_eq!(st, 404);
+    let (st, _) = send(
+        &s,
+        Method::POST,
+        "/api/v3/release",
+        Some(json!({"guid": "nope"})),
+    )
+    .await;
+    assert_eq!(st, 404);
+    s.stop();
+}
+
+/// Our category's torrents, asked of qBittorrent directly.
+async fn qbh_torrents(peer: &QbitPeer) -> Vec<Value> {
+    let c = client();
+    let base = peer.base_url();
+    let r = c
+        .post(format!("{base}/api/v2/auth/login"))
+        .header("Referer", &base)
+        .form(&[("username", qbh::USERNAME), ("password", qbh::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let sid = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("SID="))
+        .map(|v| v.split(';').next().unwrap().to_string())
+        .expect("qBittorrent login cookie");
+    c.get(format!("{base}/api/v2/torrents/info?category=reelarr"))
+        .header("Cookie", sid)
+        .header("Referer", &base)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap_or_default()
+}

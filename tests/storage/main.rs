@@ -1,0 +1,14 @@
+//! Issue 6, parts 6 and 7, through the real binary: seed scenario 3 (the database fails, the
+//! breaker opens, reads are served read-only, writes are refused with Retry-After, grabs are
+//! journaled, and everything comes back with nothing lost) on SQLite with a real lock held by
+//! another process and on a real PostgreSQL that is stopped and started again; and the one-shot
+//! `reelarr db copy` from SQLite into PostgreSQL.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[allow(dead_code)]
+#[path = "../../src/store/pg_harness.rs"]
+mod pg_harness;
+
+mod copy_cli;
+mod outage;
