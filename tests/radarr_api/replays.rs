@@ -150,24 +150,24 @@ async fn start_with_fake_tmdb() -> (Routes, tempfile::TempDir, Server) {
     (tmdb, dir, s)
 }
 
-/// `POST /api/v3/command`: from the lead's branch. Answers 201 with the command when routed.
-async fn run_command(arr: &Arr<'_>, body: Value) {
+/// `POST /api/v3/command` as `runCommand()` sends it: 201 with Radarr's CommandResource.
+async fn run_command(arr: &Arr<'_>, body: Value) -> Value {
     let (st, v) = arr
         .call(reqwest::Method::POST, "/command", Some(body.clone()))
         .await;
-    if st == 404 && v["error"] == "no_such_route" {
-        // TODO(lead: /api/v3/command): not merged into this branch yet; once it is, this
-        // branch is dead and the assertions below run for every replay.
-        eprintln!("TODO(lead: /api/v3/command): POST /command {body} not routed yet");
-        return;
-    }
     assert_eq!(st, 201, "POST /command {body}: {v}");
     fields(
         &v,
-        &[("id", T::Num), ("name", T::Str), ("status", T::Str)],
+        &[
+            ("id", T::Num),
+            ("name", T::Str),
+            ("status", T::Str),
+            ("queued", T::Str),
+        ],
         "command",
     );
     assert_eq!(v["name"], body["name"]);
+    v
 }
 
 #[tokio::test]
@@ -305,7 +305,9 @@ async fn overseerr_and_jellyseerr_request_a_movie() {
         "Overseerr checks response.data.monitored"
     );
     // searchNow → searchMovie() → runCommand('MoviesSearch', { movieIds: [id] }).
-    run_command(&arr, json!({"name": "MoviesSearch", "movieIds": [id]})).await;
+    let cmd = run_command(&arr, json!({"name": "MoviesSearch", "movieIds": [id]})).await;
+    let polled = arr.get(&format!("/command/{}", cmd["id"])).await;
+    assert_eq!(polled["id"], cmd["id"]);
 
     // The scanner and the movie page.
     let all = arr.get("/movie").await;
