@@ -47,6 +47,9 @@ where
             Ok::<_, Infallible>(service_fn(move |mut req| {
                 let _keep = &guard;
                 req.extensions_mut().insert(addr);
+                if let Some(uri) = crate::http::normalize_uri(req.uri()) {
+                    *req.uri_mut() = uri;
+                }
                 let mut svc = svc.clone();
                 svc.call(req)
             }))

@@ -2,6 +2,7 @@
 //! limits, the release decision engine and library records.
 
 pub mod decision;
+pub mod history;
 pub mod movie;
 pub mod parser;
 pub mod profile;

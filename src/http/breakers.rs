@@ -49,25 +49,21 @@ struct TestAction {
 
 /// All routes of this module.
 pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Rejection> + Clone {
-    let base = warp::path!("api" / "v1" / "circuit-breakers" / ..);
-    let list = base
-        .and(warp::path::end())
+    // Full paths in every `warp::path!`, so the OpenAPI sync test can read the route table.
+    let list = warp::path!("api" / "v1" / "circuit-breakers")
         .and(warp::get())
         .and(require(state.clone()))
         .and(with_state(state.clone()))
         .map(|_: Principal, s: Arc<AppState>| {
             warp::reply::json(&s.breakers.snapshots()).into_response()
         });
-    let events = base
-        .and(warp::path!("events"))
+    let events = warp::path!("api" / "v1" / "circuit-breakers" / "events")
         .and(warp::get())
         .and(require(state.clone()))
         .and(with_state(state.clone()))
         .and(warp::query::<EventsQuery>())
         .then(|_: Principal, s: Arc<AppState>, q: EventsQuery| async move { events(&s, q).await });
-    let one = base
-        .and(warp::path::param::<String>())
-        .and(warp::path::end())
+    let one = warp::path!("api" / "v1" / "circuit-breakers" / String)
         .and(warp::get())
         .and(require(state.clone()))
         .and(with_state(state.clone()))
@@ -75,9 +71,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
             let b = breaker(&s, &decode(&svc))?;
             Ok::<_, Rejection>(warp::reply::json(&b.snapshot()).into_response())
         });
-    let put = base
-        .and(warp::path::param::<String>())
-        .and(warp::path::end())
+    let put = warp::path!("api" / "v1" / "circuit-breakers" / String)
         .and(warp::put())
         .and(require(state.clone()))
         .and(with_state(state.clone()))
@@ -87,8 +81,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
                 update(&s, &decode(&svc), patch).await
             },
         );
-    let control = base
-        .and(warp::path!(String / String))
+    let control = warp::path!("api" / "v1" / "circuit-breakers" / String / String)
         .and(warp::post())
         .and(require(state.clone()))
         .and(with_state(state.clone()))

@@ -153,7 +153,9 @@ pub async fn recover(rej: Rejection) -> Result<warp::reply::Response, Infallible
     let err = if let Some(e) = rej.find::<ApiError>() {
         e.clone()
     } else if rej.is_not_found() {
-        ApiError::not_found("no such route")
+        // A code of its own, so clients (and the OpenAPI sync test) can tell "this route does
+        // not exist" from a handler's "this movie does not exist" (`not_found`).
+        ApiError::new(StatusCode::NOT_FOUND, "no_such_route", "no such route")
     } else if let Some(e) = rej.find::<warp::filters::body::BodyDeserializeError>() {
         ApiError::bad_request("invalid_json", format!("invalid JSON body: {e}"))
     } else if let Some(e) = rej.find::<warp::reject::InvalidQuery>() {

@@ -8,6 +8,7 @@ mod downloads;
 pub mod error;
 mod health;
 mod observability;
+mod openapi;
 mod search;
 mod ui;
 mod v3;
@@ -47,6 +48,8 @@ pub fn routes(
         .unify()
         .or(downloads::routes(state.clone()))
         .unify()
+        .or(openapi::routes(state.clone()))
+        .unify()
         .or(ui::routes())
         .unify();
     body::oversize_guard(state.config.clone())
@@ -71,7 +74,52 @@ pub fn routes(
         .map(Reply::into_response)
 }
 
+/// Radarr (ASP.NET) matches routes case-insensitively and Overseerr asks for
+/// `/api/v3/qualityProfile`: `/api/v3` paths are lower-cased (every v3 route is lower-case and
+/// its path parameters are numbers) and lose a trailing slash before routing.
+pub fn normalize_uri(uri: &warp::http::Uri) -> Option<warp::http::Uri> {
+    let path = uri.path();
+    let is_v3 = path
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("/api/v3"))
+        && (path.len() == 7 || path.as_bytes()[7] == b'/');
+    if !is_v3 {
+        return None;
+    }
+    let mut new = path.to_ascii_lowercase();
+    while new.len() > 1 && new.ends_with('/') {
+        new.pop();
+    }
+    if new == path {
+        return None;
+    }
+    let pq = match uri.query() {
+        Some(q) => format!("{new}?{q}"),
+        None => new,
+    };
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query = pq.parse().ok();
+    warp::http::Uri::from_parts(parts).ok()
+}
+
 /// Rejects with a JSON 404 naming what was not found (for handlers).
 pub fn not_found(what: impl Into<String>) -> Rejection {
     error::ApiError::not_found(what).reject()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn v3_paths_are_case_insensitive() {
+        let n = |s: &str| super::normalize_uri(&s.parse().unwrap()).map(|u| u.to_string());
+        assert_eq!(
+            n("/api/v3/qualityProfile?apikey=AbC").as_deref(),
+            Some("/api/v3/qualityprofile?apikey=AbC")
+        );
+        assert_eq!(n("/API/V3/Movie/12/").as_deref(), Some("/api/v3/movie/12"));
+        assert_eq!(n("/api/v3/movie"), None, "already normal");
+        assert_eq!(n("/api/v1/circuit-breakers/torznab:MyIndexer"), None);
+        assert_eq!(n("/api/v3x/Movie"), None);
+        assert_eq!(n("/static/App.js"), None);
+    }
 }

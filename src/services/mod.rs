@@ -4,5 +4,6 @@
 pub mod automation;
 pub mod downloads;
 pub mod metadata;
+pub mod removal;
 pub mod search;
 pub mod tracking;

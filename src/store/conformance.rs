@@ -1,7 +1,9 @@
 //! One behavioural test suite for every backend: the SQLite tests run it now, and a PostgreSQL
 //! backend must pass the same function unchanged.
 
-use super::{NewHistory, NewMovieFile, Session, Store, StoreError, StoredEvent};
+use super::{
+    HistoryQuery, NewHistory, NewMovieFile, Session, Store, StoreError, StoredEvent, MAX_PAGE_SIZE,
+};
 use crate::domain::movie::{BlocklistEntry, NewMovie};
 use chrono::Utc;
 use serde_json::json;
@@ -117,6 +119,7 @@ pub async fn library_suite(s: &dyn Store) {
     assert_eq!(page.records.len(), 2);
     assert_eq!(page.records[0].source_title, "release 4", "newest first");
     assert_eq!(s.history(None, 3, 2).await.unwrap().records.len(), 1);
+    history_filters(s, m.id).await;
 
     let mut c = s
         .add_command("MoviesSearch", &json!({"movieIds": [m.id]}), "manual")
@@ -150,8 +153,87 @@ pub async fn library_suite(s: &dyn Store) {
     assert!(s.blocklist(Some(m.id)).await.unwrap().is_empty(), "cascade");
     assert_eq!(
         s.history(None, 1, 10).await.unwrap().total,
-        5,
+        8,
         "history outlives the movie"
+    );
+}
+
+/// `history_query`: filters by movies, event types and download id, both orders, big pages.
+/// Expects the five `grabbed` rows of `movie` written above.
+async fn history_filters(s: &dyn Store, movie: i64) {
+    let other = s
+        .movies()
+        .await
+        .unwrap()
+        .iter()
+        .find(|x| x.id != movie)
+        .unwrap()
+        .id;
+    for (movie_id, event, title, dl) in [
+        (
+            Some(other),
+            "downloadFolderImported",
+            "imported",
+            Some("hash2"),
+        ),
+        (Some(other), "movie_file_deleted", "old spelling", None),
+        (None, "downloadFailed", "no movie", Some("hashX")),
+    ] {
+        s.add_history(&NewHistory {
+            movie_id,
+            event_type: event.into(),
+            source_title: title.into(),
+            quality: json!({}),
+            download_id: dl.map(str::to_string),
+            data: json!({}),
+        })
+        .await
+        .unwrap();
+    }
+    let all = s
+        .history_query(&HistoryQuery::page(1, MAX_PAGE_SIZE + 5))
+        .await
+        .unwrap();
+    assert_eq!(
+        (all.total, all.records.len()),
+        (8, 8),
+        "page size is clamped, not refused"
+    );
+    assert_eq!(all.records[0].source_title, "no movie", "newest first");
+    let mut q = HistoryQuery::page(1, 3);
+    q.ascending = true;
+    let oldest = s.history_query(&q).await.unwrap();
+    assert_eq!(oldest.records[0].source_title, "release 0");
+    assert_eq!(oldest.total, 8);
+
+    let mut q = HistoryQuery::page(1, 50);
+    q.event_types = vec!["downloadFolderImported".into(), "movie_file_deleted".into()];
+    let page = s.history_query(&q).await.unwrap();
+    assert_eq!(page.total, 2);
+    assert!(page.records.iter().all(|r| r.movie_id == Some(other)));
+
+    let mut q = HistoryQuery::page(1, 50);
+    q.movie_ids = vec![movie, other];
+    assert_eq!(s.history_query(&q).await.unwrap().total, 7);
+    q.movie_ids = vec![other];
+    q.download_id = Some("hash2".into());
+    let page = s.history_query(&q).await.unwrap();
+    assert_eq!(
+        (page.total, page.records[0].source_title.as_str()),
+        (1, "imported")
+    );
+    q.movie_ids = vec![];
+    q.download_id = Some("hashX".into());
+    assert_eq!(
+        s.history_query(&q).await.unwrap().total,
+        1,
+        "no movie filter"
+    );
+    q.event_types = vec!["grabbed".into()];
+    assert_eq!(
+        s.history_query(&q).await.unwrap().total,
+        0,
+        "filters combine with AND"
     );
 }
 

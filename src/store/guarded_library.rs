@@ -1,7 +1,7 @@
 //! The library half of the store behind the `database` breaker (see `guarded.rs`).
 
 use super::guarded::or_snapshot;
-use super::library::{HistoryPage, LibraryStore, NewHistory, NewMovieFile};
+use super::library::{HistoryPage, HistoryQuery, LibraryStore, NewHistory, NewMovieFile};
 use super::{GuardedStore, StoreResult};
 use crate::domain::movie::{
     BlocklistEntry, CommandRecord, HistoryEntry, Movie, MovieFile, NewMovie, RootFolder,
@@ -143,14 +143,8 @@ impl LibraryStore for GuardedStore {
     async fn add_history(&self, entry: &NewHistory) -> StoreResult<HistoryEntry> {
         self.guard(self.inner().add_history(entry)).await
     }
-    async fn history(
-        &self,
-        movie_id: Option<i64>,
-        page: u32,
-        page_size: u32,
-    ) -> StoreResult<HistoryPage> {
-        self.guard(self.inner().history(movie_id, page, page_size))
-            .await
+    async fn history_query(&self, query: &HistoryQuery) -> StoreResult<HistoryPage> {
+        self.guard(self.inner().history_query(query)).await
     }
     async fn add_command(
         &self,

@@ -16,6 +16,38 @@ pub struct HistoryPage {
     pub total: u64,
 }
 
+/// The largest page the store hands out; the API refuses bigger `pageSize`s with a 400.
+pub const MAX_PAGE_SIZE: u32 = 10_000;
+
+/// Which history to read: filters (empty = no filter), order by date and the page.
+#[derive(Debug, Clone)]
+pub struct HistoryQuery {
+    pub movie_ids: Vec<i64>,
+    /// Stored `event_type` strings to match (any of them).
+    pub event_types: Vec<String>,
+    pub download_id: Option<String>,
+    /// Oldest first instead of newest first.
+    pub ascending: bool,
+    /// Starts at 1.
+    pub page: u32,
+    /// Clamped to 1..=[`MAX_PAGE_SIZE`].
+    pub page_size: u32,
+}
+
+impl HistoryQuery {
+    /// Newest first, no filter.
+    pub fn page(page: u32, page_size: u32) -> Self {
+        HistoryQuery {
+            movie_ids: Vec::new(),
+            event_types: Vec::new(),
+            download_id: None,
+            ascending: false,
+            page,
+            page_size,
+        }
+    }
+}
+
 /// What a new history event carries (the store assigns id and date).
 #[derive(Debug, Clone)]
 pub struct NewHistory {
@@ -65,13 +97,19 @@ pub trait LibraryStore: Send + Sync {
     async fn add_tag(&self, label: &str) -> StoreResult<Tag>;
 
     async fn add_history(&self, entry: &NewHistory) -> StoreResult<HistoryEntry>;
-    /// `page` starts at 1.
+    /// `page` starts at 1; newest first.
     async fn history(
         &self,
         movie_id: Option<i64>,
         page: u32,
         page_size: u32,
-    ) -> StoreResult<HistoryPage>;
+    ) -> StoreResult<HistoryPage> {
+        let mut q = HistoryQuery::page(page, page_size);
+        q.movie_ids.extend(movie_id);
+        self.history_query(&q).await
+    }
+    /// History filtered by movies, event types and download id, ordered by date.
+    async fn history_query(&self, query: &HistoryQuery) -> StoreResult<HistoryPage>;
 
     async fn add_command(
         &self,

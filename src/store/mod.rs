@@ -18,7 +18,9 @@ mod sqlite;
 mod sqlite_library;
 
 pub use guarded::GuardedStore;
-pub use library::{HistoryPage, LibraryStore, NewHistory, NewMovieFile};
+pub use library::{
+    HistoryPage, HistoryQuery, LibraryStore, NewHistory, NewMovieFile, MAX_PAGE_SIZE,
+};
 pub use migrate::{latest_version, MIGRATIONS};
 pub use postgres::{redacted_url, PostgresStore};
 pub use sqlite::SqliteStore;

@@ -1,7 +1,9 @@
 //! PostgreSQL implementation of the library store; mirrors `sqlite_library.rs` statement for
 //! statement (same ordering, same error classes), with native JSONB, BIGINT[] and TIMESTAMPTZ.
 
-use super::library::{HistoryPage, LibraryStore, NewHistory, NewMovieFile};
+use super::library::{
+    HistoryPage, HistoryQuery, LibraryStore, NewHistory, NewMovieFile, MAX_PAGE_SIZE,
+};
 use super::postgres::{map_pg, PostgresStore};
 use super::StoreResult;
 use crate::domain::movie::{
@@ -364,28 +366,27 @@ impl LibraryStore for PostgresStore {
         history_row(&row).map_err(map_pg)
     }
 
-    async fn history(
-        &self,
-        movie_id: Option<i64>,
-        page: u32,
-        page_size: u32,
-    ) -> StoreResult<HistoryPage> {
-        let size = i64::from(page_size.clamp(1, 1000));
-        let offset = (i64::from(page.max(1)) - 1) * size;
-        const FILTER: &str = "WHERE ($1::BIGINT IS NULL OR movie_id = $1)";
+    async fn history_query(&self, q: &HistoryQuery) -> StoreResult<HistoryPage> {
+        let size = i64::from(q.page_size.clamp(1, MAX_PAGE_SIZE));
+        let offset = (i64::from(q.page.max(1)) - 1) * size;
+        let order = if q.ascending { "ASC" } else { "DESC" };
+        // An empty array means "no filter".
+        const FILTER: &str = "WHERE (cardinality($1::BIGINT[]) = 0 OR movie_id = ANY($1))
+            AND (cardinality($2::TEXT[]) = 0 OR event_type = ANY($2))
+            AND ($3::TEXT IS NULL OR download_id = $3)";
         let total = self
             .query_one(
                 &format!("SELECT COUNT(*) FROM history {FILTER}"),
-                &[&movie_id],
+                &[&q.movie_ids, &q.event_types, &q.download_id],
             )
             .await?;
         let total: i64 = total.try_get(0).map_err(map_pg)?;
         let rows = self
             .query(
                 &format!(
-                    "SELECT {HISTORY_COLS} FROM history {FILTER} ORDER BY id DESC LIMIT $2 OFFSET $3"
+                    "SELECT {HISTORY_COLS} FROM history {FILTER} ORDER BY id {order} LIMIT $4 OFFSET $5"
                 ),
-                &[&movie_id, &size, &offset],
+                &[&q.movie_ids, &q.event_types, &q.download_id, &size, &offset],
             )
             .await?;
         Ok(HistoryPage {

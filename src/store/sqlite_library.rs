@@ -1,6 +1,8 @@
 //! SQLite implementation of the library store.
 
-use super::library::{HistoryPage, LibraryStore, NewHistory, NewMovieFile};
+use super::library::{
+    HistoryPage, HistoryQuery, LibraryStore, NewHistory, NewMovieFile, MAX_PAGE_SIZE,
+};
 use super::{SqliteStore, StoreResult};
 use crate::domain::movie::{
     BlocklistEntry, CommandRecord, HistoryEntry, Movie, MovieFile, NewMovie, RootFolder,
@@ -372,30 +374,29 @@ impl LibraryStore for SqliteStore {
         .await
     }
 
-    async fn history(
-        &self,
-        movie_id: Option<i64>,
-        page: u32,
-        page_size: u32,
-    ) -> StoreResult<HistoryPage> {
+    async fn history_query(&self, q: &HistoryQuery) -> StoreResult<HistoryPage> {
+        let size = i64::from(q.page_size.clamp(1, MAX_PAGE_SIZE));
+        let offset = (i64::from(q.page.max(1)) - 1) * size;
+        let ids = serde_json::to_string(&q.movie_ids).unwrap_or_else(|_| "[]".into());
+        let types = serde_json::to_string(&q.event_types).unwrap_or_else(|_| "[]".into());
+        let download_id = q.download_id.clone();
+        let order = if q.ascending { "ASC" } else { "DESC" };
         self.read(move |c| {
-            let size = page_size.clamp(1, 1000) as i64;
-            let offset = (page.max(1) as i64 - 1) * size;
-            let filter = if movie_id.is_some() {
-                "WHERE movie_id = ?1"
-            } else {
-                "WHERE ?1 IS NULL"
-            };
+            // Fixed SQL: the lists travel as JSON arrays, an empty one meaning "no filter".
+            const FILTER: &str =
+                "WHERE (?1 = '[]' OR movie_id IN (SELECT value FROM json_each(?1)))
+                AND (?2 = '[]' OR event_type IN (SELECT value FROM json_each(?2)))
+                AND (?3 IS NULL OR download_id = ?3)";
             let total: i64 = c.query_row(
-                &format!("SELECT COUNT(*) FROM history {filter}"),
-                [movie_id],
+                &format!("SELECT COUNT(*) FROM history {FILTER}"),
+                params![ids, types, download_id],
                 |r| r.get(0),
             )?;
             let mut st = c.prepare(&format!(
                 "SELECT id, movie_id, event_type, source_title, quality, download_id, date, data
-                 FROM history {filter} ORDER BY id DESC LIMIT ?2 OFFSET ?3"
+                 FROM history {FILTER} ORDER BY id {order} LIMIT ?4 OFFSET ?5"
             ))?;
-            let rows = st.query_map(params![movie_id, size, offset], history_row)?;
+            let rows = st.query_map(params![ids, types, download_id, size, offset], history_row)?;
             Ok(HistoryPage {
                 records: rows.collect::<rusqlite::Result<_>>()?,
                 total: total as u64,

@@ -80,7 +80,7 @@ async fn malformed_wrong_type_huge_and_unknown() {
     expect_json_error(r, 413, "payload_too_large").await;
 
     let r = c.get(s.url("/definitely/not/here")).send().await.unwrap();
-    expect_json_error(r, 404, "not_found").await;
+    expect_json_error(r, 404, "no_such_route").await;
     let r = c.delete(s.url("/health")).send().await.unwrap();
     assert!(r.status().is_client_error());
     let v: serde_json::Value = r.json().await.unwrap();

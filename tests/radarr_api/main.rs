@@ -3,6 +3,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod library;
+mod openapi_sync;
+mod replays;
+
 use common::openapi::{check, radarr_doc};
 use common::*;
 use serde_json::{json, Value};

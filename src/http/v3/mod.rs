@@ -1,15 +1,21 @@
 //! The Radarr-compatible `/api/v3` surface.
 
+mod calendar;
 mod command;
+mod diskspace;
+mod exclusions;
 mod health;
+mod history;
 mod lookup;
 pub mod movie_resource;
 mod movies;
+pub mod params;
 mod parse;
 mod queue;
 mod release;
 mod settings;
 mod system;
+mod wanted;
 
 use crate::app::AppState;
 use std::sync::Arc;
@@ -28,6 +34,16 @@ pub fn routes(
         .or(queue::routes(state.clone()))
         .unify()
         .or(settings::routes(state.clone()))
+        .unify()
+        .or(history::routes(state.clone()))
+        .unify()
+        .or(wanted::routes(state.clone()))
+        .unify()
+        .or(calendar::routes(state.clone()))
+        .unify()
+        .or(diskspace::routes(state.clone()))
+        .unify()
+        .or(exclusions::routes(state.clone()))
         .unify()
         .or(command::routes(state.clone()))
         .unify()

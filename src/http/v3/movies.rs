@@ -4,6 +4,7 @@
 //! request from Overseerr is never lost to a metadata outage.
 
 use super::movie_resource::movie_resource;
+use super::params::{params, Params};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::movie::{Movie, NewMovie};
@@ -11,6 +12,7 @@ use crate::http::auth::require;
 use crate::http::body;
 use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::services::removal::{remove_movie, RemovalError};
 use crate::store::StoreError;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -44,22 +46,23 @@ struct AddOptions {
     search_for_movie: Option<bool>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ListQuery {
-    tmdb_id: Option<i64>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DeleteQuery {
-    delete_files: Option<bool>,
-}
-
 const AVAILABILITY: &[&str] = &["announced", "inCinemas", "released", "tba"];
 
 fn store_err(e: StoreError) -> Rejection {
     ApiError::from(e).reject()
+}
+
+fn removal_err(e: RemovalError) -> Rejection {
+    match e {
+        RemovalError::NotFound(id) => ApiError::not_found(format!("no movie {id}")),
+        RemovalError::Unsafe(m) => ApiError::new(StatusCode::CONFLICT, "unsafe_path", m),
+        e @ RemovalError::Io { .. } => {
+            tracing::warn!(error = %e, "deleting movie files failed");
+            ApiError::new(StatusCode::CONFLICT, "delete_failed", e.to_string())
+        }
+        RemovalError::Store(e) => e.into(),
+    }
+    .reject()
 }
 
 fn resource(m: &Movie) -> Value {
@@ -259,9 +262,9 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
     let list = warp::path!("api" / "v3" / "movie")
         .and(warp::get())
         .and(auth())
-        .and(warp::query::<ListQuery>())
-        .and_then(|_: Principal, s: Arc<AppState>, q: ListQuery| async move {
-            let all = match q.tmdb_id {
+        .and(params())
+        .and_then(|_: Principal, s: Arc<AppState>, q: Params| async move {
+            let all = match q.int("tmdbId").map_err(ApiError::reject)? {
                 Some(t) => s
                     .store
                     .movie_by_tmdb(t)
@@ -308,21 +311,16 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
     let delete = warp::path!("api" / "v3" / "movie" / i64)
         .and(warp::delete())
         .and(auth())
-        .and(warp::query::<DeleteQuery>())
+        .and(params())
         .and_then(
-            |id: i64, _: Principal, s: Arc<AppState>, q: DeleteQuery| async move {
-                if q.delete_files == Some(true) {
-                    return Err(ApiError::bad_request(
-                        "not_supported",
-                        "deleteFiles=true is not supported yet; remove the files yourself",
-                    )
-                    .reject());
-                }
-                if s.store.delete_movie(id).await.map_err(store_err)? {
-                    Ok(reply(&json!({}), StatusCode::OK))
-                } else {
-                    Err(ApiError::not_found(format!("no movie {id}")).reject())
-                }
+            |id: i64, _: Principal, s: Arc<AppState>, q: Params| async move {
+                let delete_files = q.bool("deleteFiles").map_err(ApiError::reject)?;
+                // Accepted for Radarr clients (Jellyseerr sends it); reelarr keeps no exclusion list.
+                q.bool("addImportExclusion").map_err(ApiError::reject)?;
+                remove_movie(s.store.as_ref(), id, delete_files.unwrap_or(false))
+                    .await
+                    .map_err(removal_err)?;
+                Ok::<_, Rejection>(reply(&json!({}), StatusCode::OK))
             },
         );
     list.or(one)

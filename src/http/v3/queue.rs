@@ -2,6 +2,7 @@
 //! tracked in qBittorrent plus grabs still waiting in the retry journal (shown as `queued` with a
 //! message while qBittorrent is unavailable) and dead-lettered ones (`failed`).
 
+use super::params::{page_of, params, Params};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::parser::parse_title;
@@ -11,20 +12,10 @@ use crate::http::with_state;
 use crate::journal::JournalEntry;
 use crate::services::downloads::{DownloadState, DownloadStatus};
 use chrono::Utc;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Paging {
-    page: Option<u32>,
-    page_size: Option<u32>,
-    sort_key: Option<String>,
-    sort_direction: Option<String>,
-}
 
 /// "hh:mm:ss" as Radarr shows time left (days fold into hours).
 fn timeleft(secs: u64) -> String {
@@ -190,37 +181,19 @@ pub fn routes(
         .and(warp::get())
         .and(require(state.clone()))
         .and(with_state(state.clone()))
-        .and(warp::query::<Paging>())
-        .and_then(|_: Principal, s: Arc<AppState>, p: Paging| async move {
-            let mut all = records(&s).await?;
-            let key = p.sort_key.unwrap_or_else(|| "timeleft".into());
-            let desc = p.sort_direction.as_deref() == Some("descending");
-            all.sort_by(|a, b| {
-                let (x, y) = (&a[key.as_str()], &b[key.as_str()]);
-                let o = match (x.as_f64(), y.as_f64()) {
-                    (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-                    _ => x.to_string().cmp(&y.to_string()),
-                };
-                if desc {
-                    o.reverse()
-                } else {
-                    o
-                }
-            });
-            let page = p.page.unwrap_or(1).max(1);
-            let size = p.page_size.unwrap_or(10).clamp(1, 1000);
-            let total = all.len();
-            let records: Vec<Value> = all
-                .into_iter()
-                .skip(((page - 1) * size) as usize)
-                .take(size as usize)
-                .collect();
+        .and(params())
+        .and_then(|_: Principal, s: Arc<AppState>, q: Params| async move {
+            // Radarr's queue defaults to time left, ascending.
+            let p = q.paging("timeleft", true).map_err(ApiError::reject)?;
+            let all = records(&s).await?;
+            let key = p.sort_key.clone();
+            let (records, total) = page_of(all, &p, |v| v[key.as_str()].clone());
             Ok::<_, Rejection>(
                 warp::reply::json(&json!({
-                    "page": page,
-                    "pageSize": size,
-                    "sortKey": key,
-                    "sortDirection": if desc { "descending" } else { "ascending" },
+                    "page": p.page,
+                    "pageSize": p.page_size,
+                    "sortKey": p.sort_key,
+                    "sortDirection": p.direction(),
                     "totalRecords": total,
                     "records": records,
                 }))

@@ -1,6 +1,7 @@
 //! Radarr's library settings: `qualityprofile` (GET, GET/{id}, POST, PUT/{id}, DELETE/{id}),
 //! `rootfolder` (GET, POST, DELETE/{id}, with free space) and `tag` (GET, POST).
 
+use super::diskspace::disk_space;
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::movie::StoredProfile;
@@ -47,18 +48,6 @@ fn parse_profile(v: Value) -> Result<QualityProfile, Rejection> {
             .reject()
     })?;
     Ok(p)
-}
-
-/// Free and total bytes of the filesystem holding `path` (statvfs).
-fn disk_space(path: &str) -> Option<(u64, u64)> {
-    let c = std::ffi::CString::new(path).ok()?;
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a valid NUL-terminated string and `st` a writable statvfs.
-    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
-        return None;
-    }
-    let frsize = st.f_frsize as u64;
-    Some((st.f_bavail as u64 * frsize, st.f_blocks as u64 * frsize))
 }
 
 fn root_json(id: i64, path: &str) -> Value {
