@@ -5,6 +5,7 @@
 use super::{Automation, AutomationError, CachedRelease};
 use crate::clients::qbittorrent::AddSource;
 use crate::domain::decision::{self, Candidate, Decision, MovieContext};
+use crate::domain::history::HistoryEventType;
 use crate::domain::movie::Movie;
 use crate::domain::profile::QualityProfile;
 use crate::domain::quality::QualityModel;
@@ -254,7 +255,7 @@ impl Automation {
         if label != "duplicate" {
             let entry = NewHistory {
                 movie_id: Some(movie.id),
-                event_type: "grabbed".into(),
+                event_type: HistoryEventType::Grabbed.as_str().into(),
                 source_title: release.title.clone(),
                 quality: serde_json::to_value(release.parsed.quality_model()).unwrap_or_default(),
                 download_id: download_id.as_ref().map(|h| h.to_uppercase()),

@@ -5,10 +5,11 @@
 
 use super::files::{self, NameParts, Placement};
 use super::Automation;
+use crate::domain::history::HistoryEventType;
 use crate::domain::movie::Movie;
 use crate::domain::parser::parse_title;
 use crate::services::downloads::{DownloadState, DownloadStatus};
-use crate::store::{NewHistory, NewMovieFile};
+use crate::store::{HistoryQuery, NewHistory, NewMovieFile};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
@@ -126,15 +127,20 @@ impl Automation {
 
     /// Whether history already shows this download imported (survives restarts).
     async fn already_imported(&self, movie_id: i64, hash: &str) -> Result<bool, String> {
-        let id = hash.to_uppercase();
+        let query = HistoryQuery {
+            movie_ids: vec![movie_id],
+            event_types: vec![HistoryEventType::DownloadFolderImported.as_str().into()],
+            download_id: Some(hash.to_uppercase()),
+            ascending: false,
+            page: 1,
+            page_size: 1,
+        };
         let page = self
             .store()
-            .history(Some(movie_id), 1, 500)
+            .history_query(&query)
             .await
-            .map_err(|e| e.to_string())?;
-        Ok(page.records.iter().any(|h| {
-            h.event_type == "downloadFolderImported" && h.download_id.as_deref() == Some(&id)
-        }))
+            .map_err(|e| format!("library unavailable: {e}"))?;
+        Ok(page.total > 0)
     }
 
     /// Imports one download. `Ok(None)`: nothing to do (not ours to import, or done before).
@@ -202,7 +208,7 @@ impl Automation {
         let path = placed.target.to_string_lossy().into_owned();
         let entry = NewHistory {
             movie_id: Some(movie.id),
-            event_type: "downloadFolderImported".into(),
+            event_type: HistoryEventType::DownloadFolderImported.as_str().into(),
             source_title: d.name.clone(),
             quality: file.quality.clone(),
             download_id: Some(d.hash.to_uppercase()),
