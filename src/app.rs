@@ -183,7 +183,8 @@ pub async fn run(
     result.map_err(|e| StartError::Other(format!("HTTP server: {e}")))
 }
 
-/// Deletes expired sessions hourly so the table does not grow without bound.
+/// Deletes expired sessions and week-old finished commands hourly so neither table grows
+/// without bound.
 fn spawn_session_purge(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -191,6 +192,11 @@ fn spawn_session_purge(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
             tick.tick().await;
             if let Err(e) = state.store.purge_expired_sessions(chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "could not purge expired sessions");
+            }
+            // Finished commands are kept a week (scheduled tasks add one a minute).
+            let week = chrono::Utc::now() - chrono::Duration::days(7);
+            if let Err(e) = state.store.purge_commands(week).await {
+                tracing::warn!(error = %e, "could not purge old commands");
             }
         }
     })

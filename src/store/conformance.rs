@@ -134,6 +134,20 @@ pub async fn library_suite(s: &dyn Store) {
     assert_eq!(back.status, "completed");
     assert!(back.ended_at.is_some());
     assert_eq!(s.commands(10).await.unwrap().len(), 1);
+    // Only finished commands older than the cut-off are purged.
+    let queued = s
+        .add_command("RefreshMovie", &json!({}), "scheduled")
+        .await
+        .unwrap();
+    let past = chrono::Utc::now() - chrono::Duration::days(1);
+    assert_eq!(s.purge_commands(past).await.unwrap(), 0);
+    let future = chrono::Utc::now() + chrono::Duration::seconds(5);
+    assert_eq!(s.purge_commands(future).await.unwrap(), 1);
+    assert!(s.command(c.id).await.unwrap().is_none());
+    assert!(
+        s.command(queued.id).await.unwrap().is_some(),
+        "still queued: kept"
+    );
 
     s.add_blocklist(&BlocklistEntry {
         id: 0,

@@ -164,6 +164,9 @@ impl LibraryStore for GuardedStore {
     async fn commands(&self, limit: u32) -> StoreResult<Vec<CommandRecord>> {
         self.guard(self.inner().commands(limit)).await
     }
+    async fn purge_commands(&self, before: chrono::DateTime<chrono::Utc>) -> StoreResult<u64> {
+        self.guard(self.inner().purge_commands(before)).await
+    }
     async fn add_blocklist(&self, entry: &BlocklistEntry) -> StoreResult<BlocklistEntry> {
         self.guard(self.inner().add_blocklist(entry)).await
     }

@@ -121,6 +121,9 @@ pub trait LibraryStore: Send + Sync {
     async fn command(&self, id: i64) -> StoreResult<Option<CommandRecord>>;
     /// Newest first.
     async fn commands(&self, limit: u32) -> StoreResult<Vec<CommandRecord>>;
+    /// Deletes finished commands queued before `before` (the scheduler adds one a minute);
+    /// returns how many went.
+    async fn purge_commands(&self, before: chrono::DateTime<chrono::Utc>) -> StoreResult<u64>;
 
     async fn add_blocklist(&self, entry: &BlocklistEntry) -> StoreResult<BlocklistEntry>;
     async fn blocklist(&self, movie_id: Option<i64>) -> StoreResult<Vec<BlocklistEntry>>;

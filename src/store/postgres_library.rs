@@ -442,6 +442,14 @@ impl LibraryStore for PostgresStore {
         all(rows, command_row)
     }
 
+    async fn purge_commands(&self, before: chrono::DateTime<chrono::Utc>) -> StoreResult<u64> {
+        self.execute(
+            "DELETE FROM commands WHERE status IN ('completed', 'failed') AND queued_at < $1",
+            &[&before],
+        )
+        .await
+    }
+
     async fn add_blocklist(&self, e: &BlocklistEntry) -> StoreResult<BlocklistEntry> {
         let row = self
             .query_one(

@@ -464,6 +464,18 @@ impl LibraryStore for SqliteStore {
         .await
     }
 
+    async fn purge_commands(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let cutoff = before.to_rfc3339();
+        self.write(move |c| {
+            c.execute(
+                "DELETE FROM commands WHERE status IN ('completed', 'failed') AND queued_at < ?1",
+                [cutoff],
+            )
+            .map(|n| n as u64)
+        })
+        .await
+    }
+
     async fn add_blocklist(&self, e: &BlocklistEntry) -> StoreResult<BlocklistEntry> {
         let mut e = e.clone();
         self.write(move |c| {

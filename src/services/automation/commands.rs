@@ -266,6 +266,9 @@ impl Automation {
                 }
             }
             CommandName::RefreshMonitoredDownloads | CommandName::DownloadedMoviesScan => {
+                if self.inner.config.get().qbittorrent.username.is_empty() {
+                    return Ok("qBittorrent is not configured; nothing to check".into());
+                }
                 self.inner.tracker.poll_once(&self.inner.downloads).await;
                 if let Some(e) = self.inner.tracker.snapshot().error {
                     return Err(format!("qBittorrent could not be checked: {e}"));
