@@ -11,6 +11,7 @@ mod common;
 mod qbh;
 mod torrent;
 
+use common::openapi::{check, radarr_doc};
 use common::*;
 use qbh::QbitPeer;
 use reqwest::Method;
@@ -201,21 +202,51 @@ async fn setup(test: &str, extra: &str) -> Option<Setup> {
     })
 }
 
+/// Radarr's OpenAPI document (required in CI, where `../shared` is present).
+fn doc() -> Option<Value> {
+    let d = radarr_doc();
+    if d.is_none() {
+        assert!(
+            !require_real_services(),
+            "../shared/reference/radarr-openapi.json is required in CI"
+        );
+        eprintln!(
+            "*** SKIPPED schema validation: ../shared/reference/radarr-openapi.json not found ***"
+        );
+    }
+    d
+}
+
+fn assert_schema(schema: &str, v: &Value) {
+    if let Some(d) = doc() {
+        // `movieIds` belongs to MoviesSearchCommand, a subclass the document cannot express.
+        let mut v = v.clone();
+        if let Some(body) = v.get_mut("body").and_then(Value::as_object_mut) {
+            body.remove("movieIds");
+        }
+        let problems = check(&d, schema, &v, false);
+        assert!(problems.is_empty(), "{schema}: {problems:?}\n{v}");
+    }
+}
+
 /// Posts a command and waits for its end state; returns the final CommandResource.
 async fn run_command(s: &Server, body: Value) -> Value {
     let (st, c) = send(s, Method::POST, "/api/v3/command", Some(body)).await;
     assert_eq!(st, 201, "{c}");
+    assert_schema("CommandResource", &c);
     assert!(
         matches!(c["status"].as_str(), Some("queued" | "started")),
         "{c}"
     );
     let id = c["id"].as_i64().unwrap();
-    eventually(Duration::from_secs(60), || async move {
+    let done = eventually(Duration::from_secs(60), || async move {
         let (_, c) = send(s, Method::GET, &format!("/api/v3/command/{id}"), None).await;
         matches!(c["status"].as_str(), Some("completed" | "failed")).then_some(c)
     })
     .await
-    .expect("command finishes")
+    .expect("command finishes");
+    assert_schema("CommandResource", &done);
+    done
 }
 
 async fn history(s: &Server, movie_id: i64) -> Vec<Value> {
@@ -320,7 +351,9 @@ async fn add_search_grab_download_import_by_hardlink() {
         .filter(|h| h["eventType"] == "downloadFolderImported")
         .count();
     assert_eq!(imported, 1);
-    // The scheduled tasks are listed with their last run.
+    // The scheduled tasks are listed with their last run; running the command counts as a run.
+    let c = run_command(s, json!({"name": "RefreshMonitoredDownloads"})).await;
+    assert_eq!(c["status"], "completed", "{c}");
     let (_, tasks) = send(s, Method::GET, "/api/v3/system/task", None).await;
     let scan = tasks
         .as_array()
@@ -330,6 +363,13 @@ async fn add_search_grab_download_import_by_hardlink() {
         .cloned()
         .unwrap();
     assert!(scan["interval"].as_u64().unwrap() >= 1, "{scan}");
+    assert_eq!(scan["lastOutcome"], "completed", "{scan}");
+    // lastOutcome and lastMessage are reelarr's additions; the rest is Radarr's TaskResource.
+    let mut radarr_part = scan.clone();
+    for extra in ["lastOutcome", "lastMessage"] {
+        radarr_part.as_object_mut().unwrap().remove(extra);
+    }
+    assert_schema("TaskResource", &radarr_part);
 }
 
 #[tokio::test]
@@ -549,6 +589,36 @@ async fn missing_search_journals_grabs_and_refresh_keeps_metadata_when_services_
     let id = movie["id"].as_i64().unwrap();
     assert_eq!(movie["title"], "The Matrix");
 
+    // Interactive search: every release with the engine's verdict, the acceptable one first.
+    let (st, releases) = send(
+        &s,
+        Method::GET,
+        &format!("/api/v3/release?movieId={id}"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{releases}");
+    let releases = releases.as_array().unwrap().clone();
+    assert_eq!(releases.len(), 3);
+    assert_eq!(
+        (
+            releases[0]["title"].as_str(),
+            releases[0]["approved"].as_bool()
+        ),
+        (Some(GOOD), Some(true))
+    );
+    for r in &releases[1..] {
+        assert_eq!(r["rejected"], true, "{r}");
+        assert!(
+            r["rejections"][0].as_str().unwrap().contains("not wanted"),
+            "{r}"
+        );
+    }
+    for r in &releases {
+        assert_schema("ReleaseResource", r);
+        assert!(!r.to_string().contains("tz-key"), "no apikey in {r}");
+    }
+
     let c = run_command(&s, json!({"name": "MissingMoviesSearch"})).await;
     assert_eq!(c["status"], "completed", "{c}");
     assert_eq!(c["trigger"], "manual");
@@ -572,6 +642,19 @@ async fn missing_search_journals_grabs_and_refresh_keeps_metadata_when_services_
             .iter()
             .any(|r| r["movieId"] == id && r["status"] == "queued"),
         "{q}"
+    );
+    // Grabbing the same release by guid again records nothing new.
+    let (st, g) = send(
+        &s,
+        Method::POST,
+        "/api/v3/release",
+        Some(json!({"guid": "good", "indexerId": 0})),
+    )
+    .await;
+    assert_eq!(
+        (st, g["grabOutcome"].as_str()),
+        (200, Some("duplicate")),
+        "{g}"
     );
     // The movie has a download on the way: not searched again.
     let c = run_command(&s, json!({"name": "missingmoviessearch"})).await;

@@ -88,8 +88,10 @@ impl Tasks {
                 cmd: *cmd,
                 name,
                 next: now + chrono::Duration::from_std(interval(*cmd, cfg)).unwrap_or_default(),
-                last_start: None,
-                last_end: None,
+                // As Radarr: a task that never ran counts as run when the scheduler started
+                // (lastOutcome stays empty until it really runs).
+                last_start: Some(now),
+                last_end: Some(now),
                 last_duration: Duration::ZERO,
                 last_outcome: None,
                 last_message: None,
