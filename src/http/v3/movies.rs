@@ -295,7 +295,11 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
                     .collect(),
                 None => s.store.movies().await.map_err(store_err)?,
             };
-            Ok::<_, Rejection>(list_reply(&all))
+            // Building a large list takes tens of ms of CPU: off the async workers, so other
+            // requests are not stalled behind it.
+            tokio::task::spawn_blocking(move || list_reply(&all))
+                .await
+                .map_err(|_| ApiError::internal("building the movie list").reject())
         });
     let one = warp::path!("api" / "v3" / "movie" / i64)
         .and(warp::get())
