@@ -80,7 +80,20 @@ enum UserCommand {
     },
 }
 
+/// Caps glibc's malloc arenas at two. By default glibc gives each thread that allocates its
+/// own arena, and memory freed in one (a 10,000-movie list built on a blocking thread) is not
+/// reused by the others, so RSS climbed to several hundred MB on a 2-core box; with two arenas
+/// it stays near what is in use. No effect on other C libraries.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator tunable; called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 fn main() {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     let code = match cli.command.unwrap_or(Command::Serve {
         config: None,

@@ -35,22 +35,25 @@ pub fn routes(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (warp::reply::Response,), Error = Infallible> + Clone {
     let metrics = state.clone();
+    // Each group is boxed: one static type per group keeps the router's type shallow enough for
+    // release builds (and compiles faster) at the cost of one indirection per group.
     let api = health::routes(state.clone())
-        .or(auth::routes(state.clone()))
+        .boxed()
+        .or(auth::routes(state.clone()).boxed())
         .unify()
-        .or(observability::routes(state.clone()))
+        .or(observability::routes(state.clone()).boxed())
         .unify()
-        .or(breakers::routes(state.clone()))
+        .or(breakers::routes(state.clone()).boxed())
         .unify()
-        .or(v3::routes(state.clone()))
+        .or(v3::routes(state.clone()).boxed())
         .unify()
-        .or(search::routes(state.clone()))
+        .or(search::routes(state.clone()).boxed())
         .unify()
-        .or(downloads::routes(state.clone()))
+        .or(downloads::routes(state.clone()).boxed())
         .unify()
-        .or(openapi::routes(state.clone()))
+        .or(openapi::routes(state.clone()).boxed())
         .unify()
-        .or(ui::routes())
+        .or(ui::routes().boxed())
         .unify();
     body::oversize_guard(state.config.clone())
         .or(api)
