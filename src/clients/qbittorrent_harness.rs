@@ -130,6 +130,37 @@ impl QbitPeer {
         self.spawn()
     }
 
+    /// The torrents of `category`, asked of the WebUI directly (logs in like any client), as
+    /// qBittorrent's own JSON objects.
+    pub async fn torrents(&self, category: &str) -> Vec<serde_json::Value> {
+        let c = reqwest::Client::new();
+        let base = self.base_url();
+        let r = c
+            .post(format!("{base}/api/v2/auth/login"))
+            .header("Referer", &base)
+            .form(&[("username", &self.username), ("password", &self.password)])
+            .send()
+            .await
+            .expect("qBittorrent answers the login");
+        let sid = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("SID="))
+            .map(|v| v.split(';').next().unwrap_or_default().to_string())
+            .expect("qBittorrent login cookie");
+        c.get(format!("{base}/api/v2/torrents/info?category={category}"))
+            .header("Cookie", sid)
+            .header("Referer", &base)
+            .send()
+            .await
+            .expect("qBittorrent lists torrents")
+            .json()
+            .await
+            .unwrap_or_default()
+    }
+
     /// The last ~4 KB of qBittorrent's log and stderr, for failure messages.
     pub fn log_tail(&self) -> String {
         let mut out = String::new();

@@ -21,36 +21,11 @@ fn magnet(i: usize) -> String {
     format!("magnet:?xt=urn:btih:{}&dn=reelarr-test-{i}", hash(i))
 }
 
-/// Hashes of the torrents in the peer's `reelarr` category (logs in like any client).
+/// Hashes of the torrents in the peer's `reelarr` category.
 async fn present(peer: &QbitPeer) -> Vec<String> {
-    let c = client();
-    let base = peer.base_url();
-    let r = c
-        .post(format!("{base}/api/v2/auth/login"))
-        .header("Referer", &base)
-        .form(&[("username", qbh::USERNAME), ("password", qbh::PASSWORD)])
-        .send()
+    peer.torrents("reelarr")
         .await
-        .unwrap();
-    let sid = r
-        .headers()
-        .get_all("set-cookie")
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("SID="))
-        .map(|v| v.split(';').next().unwrap().to_string())
-        .expect("qBittorrent login cookie");
-    let list: Vec<Value> = c
-        .get(format!("{base}/api/v2/torrents/info?category=reelarr"))
-        .header("Cookie", sid)
-        .header("Referer", &base)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    list.iter()
         .map(|t| t["hash"].as_str().unwrap().to_string())
         .collect()
 }
