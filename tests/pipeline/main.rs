@@ -509,3 +509,148 @@ async fn commands_reject_unknown_names_and_bad_bodies() {
     assert_eq!(st, 404);
     s.stop();
 }
+
+/// No qBittorrent (dead port) and TMDB failing: the scheduled-style commands still do their
+/// part. MissingMoviesSearch grabs into the journal (nothing lost), RefreshMovie keeps the old
+/// metadata, and a second MissingMoviesSearch does not grab the same movie again.
+#[tokio::test]
+async fn missing_search_journals_grabs_and_refresh_keeps_metadata_when_services_fail() {
+    let tz = torznab(Vec::new(), "a".repeat(40)).await;
+    let tmdb = fake::Routes::start(vec![
+        ("/3/movie/", MOVIE),
+        ("/3/configuration", CONFIGURATION),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        &format!(
+            "[[indexers.torznab]]\nname = \"prowlarr\"\nurl = \"{tz}\"\napi_key = \"tz-key\"\n\
+             [circuit_breakers.qbittorrent]\nfailure_threshold = 1\nrecovery_timeout_seconds = 60\n"
+        ),
+    );
+    let s = Server::start(
+        dir.path(),
+        &[
+            ("TMDB_API_KEY", "test-key"),
+            ("TMDB_API_URL", &format!("{}/3", tmdb.url())),
+            (
+                "QBITTORRENT_URL",
+                &format!("http://127.0.0.1:{}", fake::dead_port()),
+            ),
+            ("QBITTORRENT_USERNAME", "admin"),
+            ("QBITTORRENT_PASSWORD", "pw"),
+            ("HEALTH_CHECK_INTERVAL_SECONDS", "3600"),
+        ],
+    );
+    let library = tempfile::tempdir().unwrap();
+    let (st, _) = send(
+        &s,
+        Method::POST,
+        "/api/v3/rootfolder",
+        Some(json!({"path": library.path()})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let (_, movie) = send(
+        &s,
+        Method::POST,
+        "/api/v3/movie",
+        Some(json!({"tmdbId": 603, "qualityProfileId": 4, "rootFolderPath": library.path(), "monitored": true})),
+    )
+    .await;
+    let id = movie["id"].as_i64().unwrap();
+    assert_eq!(movie["title"], "The Matrix");
+
+    // Interactive search: every release with the engine's verdict, the acceptable one first.
+    let (st, releases) = send(
+        &s,
+        Method::GET,
+        &format!("/api/v3/release?movieId={id}"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{releases}");
+    let releases = releases.as_array().unwrap().clone();
+    assert_eq!(releases.len(), 3);
+    assert_eq!(
+        (
+            releases[0]["title"].as_str(),
+            releases[0]["approved"].as_bool()
+        ),
+        (Some(GOOD), Some(true))
+    );
+    for r in &releases[1..] {
+        assert_eq!(r["rejected"], true, "{r}");
+        assert!(
+            r["rejections"][0].as_str().unwrap().contains("not wanted"),
+            "{r}"
+        );
+    }
+    for r in &releases {
+        assert_schema("ReleaseResource", r);
+        assert!(!r.to_string().contains("tz-key"), "no apikey in {r}");
+    }
+
+    let c = run_command(&s, json!({"name": "MissingMoviesSearch"})).await;
+    assert_eq!(c["status"], "completed", "{c}");
+    assert_eq!(c["trigger"], "manual");
+    let (_, rq) = send(&s, Method::GET, "/api/v1/retry-queue", None).await;
+    let entries = rq
+        .as_array()
+        .cloned()
+        .or_else(|| rq["operations"].as_array().cloned())
+        .unwrap_or_default();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["movieId"] == id && e["title"] == GOOD),
+        "grab journaled for the movie: {rq}"
+    );
+    let (_, q) = send(&s, Method::GET, "/api/v3/queue", None).await;
+    assert!(
+        q["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["movieId"] == id && r["status"] == "queued"),
+        "{q}"
+    );
+    // Grabbing the same release by guid again records nothing new.
+    let (st, g) = send(
+        &s,
+        Method::POST,
+        "/api/v3/release",
+        Some(json!({"guid": "good", "indexerId": 0})),
+    )
+    .await;
+    assert_eq!(
+        (st, g["grabOutcome"].as_str()),
+        (200, Some("duplicate")),
+        "{g}"
+    );
+    // The movie has a download on the way: not searched again.
+    let c = run_command(&s, json!({"name": "missingmoviessearch"})).await;
+    assert!(
+        c["message"]
+            .as_str()
+            .unwrap()
+            .contains("no monitored movie is missing"),
+        "{c}"
+    );
+
+    // TMDB fails: the refresh keeps what the library had.
+    tmdb.set_status(500);
+    let c = run_command(&s, json!({"name": "RefreshMovie", "movieIds": [id]})).await;
+    assert_eq!(c["status"], "failed", "{c}");
+    let (_, m) = send(&s, Method::GET, &format!("/api/v3/movie/{id}"), None).await;
+    assert_eq!(
+        (m["title"].as_str(), m["runtime"].as_i64()),
+        (Some("The Matrix"), Some(136)),
+        "{m}"
+    );
+    tmdb.set_status(200);
+    let c = run_command(&s, json!({"name": "RefreshMovie"})).await;
+    assert_eq!(c["status"], "completed", "{c}");
+    s.stop();
+}
