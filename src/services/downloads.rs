@@ -25,14 +25,12 @@ pub use types::{
     DownloadError, DownloadSettings, DownloadState, DownloadStatus, Grab, SubmitOutcome,
 };
 
-use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use parking_lot::Mutex;
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::Notify;
 
 use crate::breaker::{BreakerState, CircuitBreaker};
 use crate::clients::qbittorrent::QbitClient;
@@ -52,8 +50,6 @@ struct Inner {
     journal: Journal,
     settings: DownloadSettings,
     wake: Notify,
-    completed_tx: Mutex<Option<mpsc::UnboundedSender<DownloadStatus>>>,
-    reported: Mutex<HashSet<String>>,
 }
 
 /// How a drain round ended.
@@ -77,8 +73,6 @@ impl Downloads {
                 journal,
                 settings,
                 wake: Notify::new(),
-                completed_tx: Mutex::new(None),
-                reported: Mutex::new(HashSet::new()),
             }),
         }
     }
@@ -168,8 +162,8 @@ impl Downloads {
         })
     }
 
-    /// Lists our category's torrents through the breaker, mapped for the queue; completed ones
-    /// not yet reported go to the [`Downloads::subscribe_completed`] channel once.
+    /// Lists our category's torrents through the breaker, mapped for the queue and the import
+    /// step (which reads the tracker's snapshot of this list).
     pub async fn poll(&self) -> Result<Vec<DownloadStatus>, DownloadError> {
         let client = &self.inner.client;
         let category = self.inner.settings.category.as_str();
@@ -180,31 +174,13 @@ impl Downloads {
             .await?;
         let hashes = list.iter().map(|t| t.hash.clone()).collect();
         let movies = self.inner.journal.movie_ids(hashes).await?;
-        let out: Vec<DownloadStatus> = list
+        Ok(list
             .into_iter()
             .map(|t| {
                 let movie = movies.get(&t.hash).copied();
                 DownloadStatus::from_info(t, movie)
             })
-            .collect();
-        if let Some(tx) = self.inner.completed_tx.lock().as_ref() {
-            let mut reported = self.inner.reported.lock();
-            for d in out.iter().filter(|d| d.state == DownloadState::Completed) {
-                if reported.insert(d.hash.clone()) && tx.send(d.clone()).is_err() {
-                    reported.remove(&d.hash);
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// A channel receiving each completed download once per process (the import step must
-    /// be idempotent across restarts); replaces any earlier subscriber.
-    pub fn subscribe_completed(&self) -> mpsc::UnboundedReceiver<DownloadStatus> {
-        let (tx, rx) = mpsc::unbounded_channel();
-        *self.inner.completed_tx.lock() = Some(tx);
-        self.inner.reported.lock().clear();
-        rx
+            .collect())
     }
 
     /// Why calls cannot be made right now, judged without taking a permit.
