@@ -91,6 +91,40 @@ async fn torznab(torrent: Vec<u8>, hash: String) -> String {
     base
 }
 
+/// reelarr with a fake TMDB and the Torznab fake configured, pointed at qBittorrent `qbit`
+/// (url, user, password); `extra` is appended to the config file. Returns the TMDB fake too,
+/// so a test can make it fail.
+async fn start_reelarr(
+    tz: &str,
+    qbit: (&str, &str, &str),
+    extra: &str,
+) -> (Server, tempfile::TempDir, fake::Routes) {
+    let tmdb = fake::Routes::start(vec![
+        ("/3/movie/", MOVIE),
+        ("/3/configuration", CONFIGURATION),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        &format!(
+            "[[indexers.torznab]]\nname = \"prowlarr\"\nurl = \"{tz}\"\napi_key = \"tz-key\"\n{extra}"
+        ),
+    );
+    let s = Server::start(
+        dir.path(),
+        &[
+            ("TMDB_API_KEY", "test-key"),
+            ("TMDB_API_URL", &format!("{}/3", tmdb.url())),
+            ("QBITTORRENT_URL", qbit.0),
+            ("QBITTORRENT_USERNAME", qbit.1),
+            ("QBITTORRENT_PASSWORD", qbit.2),
+            ("HEALTH_CHECK_INTERVAL_SECONDS", "3600"),
+        ],
+    );
+    (s, dir, tmdb)
+}
+
 struct Setup {
     peer: QbitPeer,
     s: Server,
@@ -138,28 +172,8 @@ async fn setup(test: &str, extra: &str) -> Option<Setup> {
         ],
     );
     let tz = torznab(tor, hash.clone()).await;
-    let tmdb = fake::Routes::start(vec![
-        ("/3/movie/", MOVIE),
-        ("/3/configuration", CONFIGURATION),
-    ])
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[indexers.torznab]]\nname = \"prowlarr\"\nurl = \"{tz}\"\napi_key = \"tz-key\"\n{extra}"
-        ),
-    );
-    let s = Server::start(
-        dir.path(),
-        &[
-            ("TMDB_API_KEY", "test-key"),
-            ("TMDB_API_URL", &format!("{}/3", tmdb.url())),
-            ("QBITTORRENT_URL", &peer.base_url()),
-            ("QBITTORRENT_USERNAME", qbh::USERNAME),
-            ("QBITTORRENT_PASSWORD", qbh::PASSWORD),
-        ],
-    );
+    let (s, dir, _tmdb) =
+        start_reelarr(&tz, (&peer.base_url(), qbh::USERNAME, qbh::PASSWORD), extra).await;
     // The library on the same filesystem as qBittorrent's downloads (both under the temp dir).
     let library = tempfile::tempdir().unwrap();
     let root = library.path().join("movies");
@@ -516,33 +530,13 @@ async fn commands_reject_unknown_names_and_bad_bodies() {
 #[tokio::test]
 async fn missing_search_journals_grabs_and_refresh_keeps_metadata_when_services_fail() {
     let tz = torznab(Vec::new(), "a".repeat(40)).await;
-    let tmdb = fake::Routes::start(vec![
-        ("/3/movie/", MOVIE),
-        ("/3/configuration", CONFIGURATION),
-    ])
+    let dead = format!("http://127.0.0.1:{}", fake::dead_port());
+    let (s, _dir, tmdb) = start_reelarr(
+        &tz,
+        (&dead, "admin", "pw"),
+        "[circuit_breakers.qbittorrent]\nfailure_threshold = 1\nrecovery_timeout_seconds = 60\n",
+    )
     .await;
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[indexers.torznab]]\nname = \"prowlarr\"\nurl = \"{tz}\"\napi_key = \"tz-key\"\n\
-             [circuit_breakers.qbittorrent]\nfailure_threshold = 1\nrecovery_timeout_seconds = 60\n"
-        ),
-    );
-    let s = Server::start(
-        dir.path(),
-        &[
-            ("TMDB_API_KEY", "test-key"),
-            ("TMDB_API_URL", &format!("{}/3", tmdb.url())),
-            (
-                "QBITTORRENT_URL",
-                &format!("http://127.0.0.1:{}", fake::dead_port()),
-            ),
-            ("QBITTORRENT_USERNAME", "admin"),
-            ("QBITTORRENT_PASSWORD", "pw"),
-            ("HEALTH_CHECK_INTERVAL_SECONDS", "3600"),
-        ],
-    );
     let library = tempfile::tempdir().unwrap();
     let (st, _) = send(
         &s,
