@@ -3,7 +3,6 @@
 //! to the configured webhooks. The sender has its own timeout and breaker and never blocks the
 //! caller: alerts go through a bounded channel and are dropped (with a warning) when it is full.
 
-use crate::app::AppState;
 use crate::breaker::{
     BreakerConfig, BreakerEvent, BreakerState, CallError, CircuitBreaker, Clock, Registry,
 };
@@ -139,12 +138,8 @@ impl Alerts {
     }
 }
 
-/// Periodic checks (run by the prober): failure rate above 10 % and open for over 5 minutes.
-pub fn evaluate(state: &AppState) {
-    state.alerts.evaluate(&state.breakers);
-}
-
 impl Alerts {
+    /// Periodic checks (run by the prober): failure rate above 10 % and open for over 5 minutes.
     /// The periodic checks over every breaker of `registry`, at the registry clock's wall time.
     pub fn evaluate(&self, registry: &Registry) {
         let now = registry.clock().wall();

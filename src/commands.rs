@@ -1,6 +1,6 @@
 //! What each CLI command does. Returns the process exit code.
 
-use crate::app::{self, AppState};
+use crate::app;
 use crate::config::{self, Sources};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -32,7 +32,7 @@ fn ensure_config_file(sources: &Sources) -> std::io::Result<()> {
             .create(&sources.data_dir)?;
     }
     if config::write_initial_file(&sources.config_path, &generate_api_key())? {
-        eprintln!(
+        crate::say!(
             "reelarr: wrote default configuration to {}",
             sources.config_path.display()
         );
@@ -44,7 +44,7 @@ fn ensure_config_file(sources: &Sources) -> std::io::Result<()> {
 pub fn serve(config_path: Option<PathBuf>, data_dir: Option<PathBuf>, bind: Option<String>) -> i32 {
     let sources = Sources::resolve(config_path, data_dir, bind);
     if let Err(e) = ensure_config_file(&sources) {
-        eprintln!(
+        crate::say!(
             "reelarr: cannot prepare {}: {e}",
             sources.data_dir.display()
         );
@@ -54,7 +54,7 @@ pub fn serve(config_path: Option<PathBuf>, data_dir: Option<PathBuf>, bind: Opti
         Ok(l) => l,
         Err(e) => {
             for p in e.problems() {
-                eprintln!("config error: {p}");
+                crate::say!("config error: {p}");
             }
             return EXIT_CONFIG;
         }
@@ -70,7 +70,7 @@ pub fn serve(config_path: Option<PathBuf>, data_dir: Option<PathBuf>, bind: Opti
     }
     let bind_addr = loaded.config.server.bind.clone();
     runtime().block_on(async move {
-        let (state, generated) = match AppState::build(loaded, sources).await {
+        let (state, generated) = match app::build(loaded, sources).await {
             Ok(s) => s,
             Err(e) => {
                 tracing::error!("cannot start: {e}");
@@ -124,14 +124,14 @@ pub fn check_config(config_path: Option<PathBuf>) -> i32 {
     match config::load(&sources) {
         Ok(l) => {
             for w in &l.warnings {
-                println!("warning: {w}");
+                crate::say_out!("warning: {w}");
             }
-            println!("configuration OK ({})", sources.config_path.display());
+            crate::say_out!("configuration OK ({})", sources.config_path.display());
             0
         }
         Err(e) => {
             for p in e.problems() {
-                println!("error: {p}");
+                crate::say_out!("error: {p}");
             }
             EXIT_CONFIG
         }
@@ -148,7 +148,7 @@ pub fn healthcheck(url: &str) -> i32 {
         {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("healthcheck: {e}");
+                crate::say!("healthcheck: {e}");
                 return 1;
             }
         };
@@ -160,15 +160,15 @@ pub fn healthcheck(url: &str) -> i32 {
         .await;
         match status {
             Ok(s) if s == "healthy" || s == "degraded" => {
-                println!("{s}");
+                crate::say_out!("{s}");
                 0
             }
             Ok(s) => {
-                println!("{}", if s.is_empty() { "unknown" } else { &s });
+                crate::say_out!("{}", if s.is_empty() { "unknown" } else { &s });
                 1
             }
             Err(e) => {
-                eprintln!("healthcheck: {url}: {e}");
+                crate::say!("healthcheck: {url}: {e}");
                 1
             }
         }
@@ -182,7 +182,7 @@ pub fn set_password(username: &str, data_dir: Option<PathBuf>) -> i32 {
         Ok(l) => l,
         Err(e) => {
             for p in e.problems() {
-                eprintln!("config error: {p}");
+                crate::say!("config error: {p}");
             }
             return EXIT_CONFIG;
         }
@@ -191,14 +191,14 @@ pub fn set_password(username: &str, data_dir: Option<PathBuf>) -> i32 {
         match rpassword::prompt_password(format!("New password for {username}: ")) {
             Ok(p) => p,
             Err(e) => {
-                eprintln!("cannot read the password: {e}");
+                crate::say!("cannot read the password: {e}");
                 return 1;
             }
         }
     } else {
         let mut line = String::new();
         if let Err(e) = std::io::stdin().lock().read_line(&mut line) {
-            eprintln!("cannot read the password from stdin: {e}");
+            crate::say!("cannot read the password from stdin: {e}");
             return 1;
         }
         line.trim_end_matches(['\r', '\n']).to_string()
@@ -209,17 +209,17 @@ pub fn set_password(username: &str, data_dir: Option<PathBuf>) -> i32 {
             match crate::store::open(&cfg.database_url(), cfg.database.busy_timeout_ms, 1).await {
                 Ok(s) => s,
                 Err(e) => {
-                    eprintln!("database: {e}");
+                    crate::say!("database: {e}");
                     return 1;
                 }
             };
         match crate::auth::set_password(store.as_ref(), &cfg.data_dir, username, &password).await {
             Ok(()) => {
-                println!("password for {username} updated");
+                crate::say_out!("password for {username} updated");
                 0
             }
             Err(e) => {
-                eprintln!("{e}");
+                crate::say!("{e}");
                 1
             }
         }
@@ -239,7 +239,7 @@ pub fn db_copy(from: Option<String>, to: Option<String>, data_dir: Option<PathBu
     let sources = Sources::resolve(None, data_dir, None);
     let source = match from {
         Some(f) if is_postgres(&f) => {
-            eprintln!("db copy: --from must be a SQLite database (PATH or sqlite://PATH)");
+            crate::say!("db copy: --from must be a SQLite database (PATH or sqlite://PATH)");
             return EXIT_CONFIG;
         }
         Some(f) => PathBuf::from(f.strip_prefix("sqlite://").unwrap_or(&f)),
@@ -250,12 +250,12 @@ pub fn db_copy(from: Option<String>, to: Option<String>, data_dir: Option<PathBu
         None => match config::load(&sources) {
             Ok(l) if is_postgres(&l.config.database_url()) => l.config.database_url(),
             Ok(_) => {
-                eprintln!("db copy: --to postgres://user:pass@host:port/db is required (the configured database is not PostgreSQL)");
+                crate::say!("db copy: --to postgres://user:pass@host:port/db is required (the configured database is not PostgreSQL)");
                 return EXIT_CONFIG;
             }
             Err(e) => {
                 for p in e.problems() {
-                    eprintln!("config error: {p}");
+                    crate::say!("config error: {p}");
                 }
                 return EXIT_CONFIG;
             }
@@ -263,32 +263,32 @@ pub fn db_copy(from: Option<String>, to: Option<String>, data_dir: Option<PathBu
     };
     if !is_postgres(&target) {
         // Not echoed: whatever was passed may hold a password.
-        eprintln!("db copy: --to must be a postgres://user:pass@host:port/db URL");
+        crate::say!("db copy: --to must be a postgres://user:pass@host:port/db URL");
         return EXIT_CONFIG;
     }
     let shown = crate::store::redacted_url(&target);
-    println!("copying {} into {shown}", source.display());
+    crate::say_out!("copying {} into {shown}", source.display());
     runtime().block_on(async move {
         match sqlite_to_postgres(&source, &target).await {
             Ok(counts) => {
                 let width = counts.iter().map(|c| c.table.len()).max().unwrap_or(0);
                 for c in &counts {
-                    println!("  {:<width$}  {:>8}", c.table, c.rows);
+                    crate::say_out!("  {:<width$}  {:>8}", c.table, c.rows);
                 }
                 let total: u64 = counts.iter().map(|c| c.rows).sum();
-                println!(
+                crate::say_out!(
                     "copied {total} rows in {} tables into {shown}",
                     counts.len()
                 );
-                println!("next: start reelarr with REELARR_DATABASE_URL pointing at it");
+                crate::say_out!("next: start reelarr with REELARR_DATABASE_URL pointing at it");
                 0
             }
             Err(e @ CopyError::TargetNotEmpty { .. }) => {
-                eprintln!("db copy refused: {shown}: {e}");
+                crate::say!("db copy refused: {shown}: {e}");
                 EXIT_CONFIG
             }
             Err(e) => {
-                eprintln!("db copy failed, nothing was copied: {e}");
+                crate::say!("db copy failed, nothing was copied: {e}");
                 1
             }
         }

@@ -2,8 +2,8 @@
 //! their latency, the retry queue, HTTP requests, and the process. Rendered on demand from the
 //! breakers' atomics; the only state kept here is the HTTP request counter.
 
-use crate::app::AppState;
-use crate::breaker::BreakerState;
+use crate::breaker::{BreakerState, Registry};
+use crate::health::ProcessInfo;
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -63,10 +63,16 @@ fn header(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# TYPE {name} {kind}");
 }
 
-/// The whole exposition.
-pub fn render(state: &AppState, retry_queue: (u64, u64)) -> String {
+/// The whole exposition, from the breakers, the HTTP counters, the process figures and the
+/// retry queue's (pending, dead) counts.
+pub fn render(
+    registry: &Registry,
+    http: &HttpMetrics,
+    process: &ProcessInfo,
+    retry_queue: (u64, u64),
+) -> String {
     let mut o = String::with_capacity(8192);
-    let breakers = state.breakers.all();
+    let breakers = registry.all();
     let snaps: Vec<_> = breakers.iter().map(|b| b.snapshot()).collect();
 
     header(
@@ -97,7 +103,7 @@ pub fn render(state: &AppState, retry_queue: (u64, u64)) -> String {
             o,
             "reelarr_circuit_breaker_transitions_total{{service=\"{}\"}} {}",
             escape(&s.service),
-            state.breakers.transitions_total(&s.service)
+            registry.transitions_total(&s.service)
         );
     }
     header(
@@ -188,7 +194,7 @@ pub fn render(state: &AppState, retry_queue: (u64, u64)) -> String {
         "counter",
         "HTTP requests answered, by route and status.",
     );
-    for ((route, status), n) in state.http_metrics.counts.lock().iter() {
+    for ((route, status), n) in http.counts.lock().iter() {
         let _ = writeln!(
             o,
             "reelarr_http_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
@@ -204,7 +210,7 @@ pub fn render(state: &AppState, retry_queue: (u64, u64)) -> String {
     let _ = writeln!(
         o,
         "reelarr_http_connections {}",
-        state.connections.load(Ordering::Relaxed)
+        process.connections.load(Ordering::Relaxed)
     );
 
     header(
@@ -238,7 +244,18 @@ pub fn render(state: &AppState, retry_queue: (u64, u64)) -> String {
     let _ = writeln!(
         o,
         "process_start_time_seconds {}",
-        state.start_time.timestamp()
+        process.start_time.timestamp()
+    );
+    header(
+        &mut o,
+        "reelarr_log_lines_dropped_total",
+        "counter",
+        "Log lines lost because stderr could not be written.",
+    );
+    let _ = writeln!(
+        o,
+        "reelarr_log_lines_dropped_total {}",
+        crate::telemetry::dropped_lines()
     );
     header(
         &mut o,
@@ -249,7 +266,7 @@ pub fn render(state: &AppState, retry_queue: (u64, u64)) -> String {
     let _ = writeln!(
         o,
         "reelarr_uptime_seconds {}",
-        state.started.elapsed().as_secs()
+        process.started.elapsed().as_secs()
     );
     header(
         &mut o,

@@ -60,6 +60,12 @@ pub struct ServerConfig {
     pub max_body_bytes: u64,
     /// How long graceful shutdown waits for in-flight requests before giving up.
     pub shutdown_grace_seconds: u64,
+    /// How long a client may take to send a request's headers, and how long an idle keep-alive
+    /// connection is kept: slow or silent connections are closed after it (slowloris).
+    pub header_read_timeout_seconds: u64,
+    /// Open connections beyond this are answered 503 and closed, so idle clients cannot starve
+    /// `/health` and the UI of file descriptors.
+    pub max_connections: usize,
 }
 
 /// `[log]`: verbosity and format of the log output.
@@ -278,6 +284,8 @@ impl Default for ServerConfig {
             api_key: Secret::default(),
             max_body_bytes: 1024 * 1024,
             shutdown_grace_seconds: 30,
+            header_read_timeout_seconds: 10,
+            max_connections: 512,
         }
     }
 }

@@ -21,6 +21,10 @@ api_key = "@API_KEY@"
 max_body_bytes = 1048576
 # How long a shutdown waits for requests in flight.
 shutdown_grace_seconds = 30
+# Seconds a client may take to send a request's headers; idle keep-alive connections close after it.
+header_read_timeout_seconds = 10
+# Open connections beyond this are answered 503 and closed (the .deb's unit allows 65536 files).
+max_connections = 512
 
 [log]
 # trace, debug, info, warn, error, or a filter such as "info,reelarr=debug" (env REELARR_LOG).

@@ -24,6 +24,18 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
             format!("must be at least 1024, got {}", c.server.max_body_bytes),
         );
     }
+    if c.server.header_read_timeout_seconds == 0 {
+        err(
+            "server.header_read_timeout_seconds",
+            "must be at least 1 (0 would let silent connections stay open forever)".into(),
+        );
+    }
+    if c.server.max_connections < 16 {
+        err(
+            "server.max_connections",
+            format!("must be at least 16, got {}", c.server.max_connections),
+        );
+    }
     if !matches!(c.log.format.as_str(), "text" | "json") {
         err(
             "log.format",

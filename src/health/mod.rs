@@ -4,16 +4,45 @@
 pub mod prober;
 pub mod system;
 
-use crate::app::AppState;
-use crate::breaker::{BreakerSnapshot, BreakerState};
-use crate::config::Config;
-use crate::resilience::CORE_SERVICES;
+use crate::breaker::{BreakerSnapshot, BreakerState, Registry};
+use crate::clients::tmdb::TmdbClient;
+use crate::config::{Config, LiveConfig};
+use crate::services::downloads::Downloads;
+use crate::store::Store;
 use chrono::{DateTime, SecondsFormat, Utc};
 use parking_lot::Mutex;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub use system::ProcessInfo;
+
+/// The four built-in services, in the order the APIs list them.
+pub const CORE_SERVICES: [&str; 4] = ["tmdb", "hdbits", "qbittorrent", "database"];
+
+/// The handles health needs, and nothing more: it reads breakers, config, the store's pool and
+/// fallback, the retry journal's depth, and probes TMDB, qBittorrent and Torznab. Built once at
+/// start; request handlers and the prober share it.
+pub struct Health {
+    pub config: LiveConfig,
+    pub breakers: Arc<Registry>,
+    pub store: Arc<dyn Store>,
+    pub downloads: Downloads,
+    pub tmdb: TmdbClient,
+    /// The shared outgoing HTTP client (for the Torznab caps probe).
+    pub http: reqwest::Client,
+    pub process: Arc<ProcessInfo>,
+    pub state: HealthState,
+}
+
+impl Health {
+    /// Forgets the cached detailed report (after a manual breaker change, so the UI sees it at once).
+    pub fn invalidate(&self) {
+        self.state.invalidate();
+    }
+}
 
 /// The last probe of one service.
 #[derive(Debug, Clone)]
@@ -81,7 +110,7 @@ pub fn service_status(cfg: &Config, snap: &BreakerSnapshot) -> &'static str {
 /// `healthy` when every breaker is closed; `degraded` when any is open or half-open (or a
 /// configured service is misconfigured, or the database is down but reads come from the
 /// snapshot); `unhealthy` when the database is down and no read fallback can serve.
-pub fn overall_status(state: &AppState) -> &'static str {
+pub fn overall_status(state: &Health) -> &'static str {
     let cfg = state.config.get();
     let mut degraded = false;
     for b in state.breakers.all() {
@@ -137,24 +166,24 @@ fn service_report(
 }
 
 /// (pending, dead-lettered) operations in the qBittorrent retry journal; (0, 0) if unreadable.
-pub async fn retry_queue(state: &AppState) -> (u64, u64) {
-    let j = state.services.downloads.journal();
+pub async fn retry_queue(state: &Health) -> (u64, u64) {
+    let j = state.downloads.journal();
     let depth = j.depth().await.unwrap_or(0);
     let dead = j.dead_count().await.unwrap_or(0);
     (depth, dead)
 }
 
 /// The `/health/detailed` document, recomputed at most every `DETAILED_HEALTH_CACHE_SECONDS`.
-pub async fn detailed(state: &AppState) -> Value {
+pub async fn detailed(state: &Health) -> Value {
     let cfg = state.config.get();
     let ttl = Duration::from_secs(cfg.health.detailed_cache_seconds);
-    if let Some((at, v)) = state.health.cache.lock().as_ref() {
+    if let Some((at, v)) = state.state.cache.lock().as_ref() {
         if at.elapsed() < ttl {
             return v.clone();
         }
     }
     let (depth, dead) = retry_queue(state).await;
-    let probes = state.health.probes.lock().clone();
+    let probes = state.state.probes.lock().clone();
     let mut services = Map::new();
     let mut torznab = Map::new();
     for b in state.breakers.all() {
@@ -184,11 +213,11 @@ pub async fn detailed(state: &AppState) -> Value {
         "retry_queue_dead_letters": dead,
         "system": {
             "memory_usage_mb": (system::rss_bytes() as f64 / 1_048_576.0 * 10.0).round() / 10.0,
-            "cpu_usage_percent": state.health.system.cpu_percent(),
-            "uptime_seconds": state.started.elapsed().as_secs(),
-            "active_connections": state.connections.load(Ordering::Relaxed),
+            "cpu_usage_percent": state.state.system.cpu_percent(),
+            "uptime_seconds": state.process.started.elapsed().as_secs(),
+            "active_connections": state.process.connections.load(Ordering::Relaxed),
         },
     });
-    *state.health.cache.lock() = Some((Instant::now(), v.clone()));
+    *state.state.cache.lock() = Some((Instant::now(), v.clone()));
     v
 }

@@ -3,8 +3,9 @@
 //! breaker gets its half-open trial without user traffic. HDBits is never probed (its quota is
 //! about 150 requests per hour); it recovers on real searches.
 
+use super::Health;
 use super::{is_configured, ProbeResult};
-use crate::app::AppState;
+use crate::alerts::Alerts;
 use crate::breaker::CallError;
 use crate::clients::http::HttpError;
 use crate::clients::probe::get_ok;
@@ -14,11 +15,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Starts the loop; it runs until the runtime stops.
-pub fn spawn(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+pub fn spawn(state: Arc<Health>, alerts: Arc<Alerts>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             probe_all(&state).await;
-            crate::alerts::evaluate(&state);
+            alerts.evaluate(&state.breakers);
             let secs = state.config.get().health.check_interval_seconds.max(1);
             tokio::time::sleep(Duration::from_secs(secs)).await;
         }
@@ -26,7 +27,7 @@ pub fn spawn(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
 }
 
 /// Probes every configured service concurrently.
-pub async fn probe_all(state: &Arc<AppState>) {
+pub async fn probe_all(state: &Arc<Health>) {
     let cfg = state.config.get();
     let names: Vec<String> = state
         .breakers
@@ -40,7 +41,7 @@ pub async fn probe_all(state: &Arc<AppState>) {
         let cfg = cfg.clone();
         async move {
             if let Some(result) = probe_one(&state, &cfg, &name).await {
-                state.health.probes.lock().insert(name, result);
+                state.state.probes.lock().insert(name, result);
             }
         }
     });
@@ -48,7 +49,7 @@ pub async fn probe_all(state: &Arc<AppState>) {
 }
 
 /// One probe; `None` when the breaker refused it (nothing was checked).
-async fn probe_one(state: &AppState, cfg: &Config, name: &str) -> Option<ProbeResult> {
+async fn probe_one(state: &Health, cfg: &Config, name: &str) -> Option<ProbeResult> {
     let started = Instant::now();
     let error = if name == "database" {
         match state.store.ping().await {
@@ -60,15 +61,9 @@ async fn probe_one(state: &AppState, cfg: &Config, name: &str) -> Option<ProbeRe
         let breaker = state.breakers.get(name)?;
         let call = async {
             match name {
-                "tmdb" => state.services.tmdb.configuration().await,
+                "tmdb" => state.tmdb.configuration().await,
                 // Logs in (with its own back-off), so a wrong password shows as misconfigured.
-                "qbittorrent" => state
-                    .services
-                    .downloads
-                    .client()
-                    .version()
-                    .await
-                    .map(|_| ()),
+                "qbittorrent" => state.downloads.client().version().await.map(|_| ()),
                 _ => {
                     let url = torznab_caps_url(cfg, name).ok_or_else(|| HttpError::Transport {
                         service: name.to_string(),

@@ -1,7 +1,29 @@
 //! Process figures for `/health/detailed` and `/metrics`, read from /proc (Linux).
 
 use parking_lot::Mutex;
+use std::sync::atomic::AtomicUsize;
+use std::sync::Arc;
 use std::time::Instant;
+
+/// When this process started and how many HTTP connections it has open: shared by health,
+/// metrics and the Radarr status endpoint, maintained by the server.
+pub struct ProcessInfo {
+    pub started: Instant,
+    pub start_time: chrono::DateTime<chrono::Utc>,
+    /// Open HTTP connections, counted by the server.
+    pub connections: Arc<AtomicUsize>,
+}
+
+impl ProcessInfo {
+    /// Figures for a process starting now.
+    pub fn now() -> Self {
+        ProcessInfo {
+            started: Instant::now(),
+            start_time: chrono::Utc::now(),
+            connections: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+}
 
 /// Samples CPU time between calls to compute a usage percentage.
 pub struct SystemStats {

@@ -3,8 +3,8 @@
 use super::body;
 use super::error::ApiError;
 use super::{with_state, ClientAddr};
-use crate::app::AppState;
 use crate::auth::Principal;
+use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::json;
 use std::net::IpAddr;

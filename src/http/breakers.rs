@@ -5,9 +5,9 @@ use super::auth::require;
 use super::body;
 use super::error::ApiError;
 use super::with_state;
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::breaker::{BreakerConfigPatch, CircuitBreaker};
+use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -194,11 +194,12 @@ async fn events(s: &AppState, q: EventsQuery) -> Resp {
         .breakers
         .events(limit as usize)
         .into_iter()
-        .map(|e| serde_json::to_value(crate::resilience::to_stored(&e)).unwrap_or_default())
+        .map(|e| serde_json::to_value(crate::app::resilience::to_stored(&e)).unwrap_or_default())
         .collect();
     if out.len() < limit as usize {
         if let Ok(stored) = s.store.breaker_events(limit).await {
             let started = s
+                .process
                 .start_time
                 .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             out.extend(

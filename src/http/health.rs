@@ -1,7 +1,7 @@
 //! Public liveness endpoints: `GET /ping` and `GET /health`.
 
 use super::with_state;
-use crate::app::AppState;
+use crate::state::AppState;
 use serde_json::json;
 use std::sync::Arc;
 use warp::http::StatusCode;

@@ -13,7 +13,7 @@ mod search;
 mod ui;
 mod v3;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -2,8 +2,8 @@
 
 use super::auth::{require, require_unless};
 use super::with_state;
-use crate::app::AppState;
 use crate::auth::Principal;
+use crate::state::AppState;
 use serde_json::{json, Map};
 use std::sync::Arc;
 use warp::http::{header, StatusCode};
@@ -17,7 +17,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(require_unless(state.clone(), |c| c.health.detailed_public))
         .and(with_state(state.clone()))
         .then(|s: Arc<AppState>| async move {
-            let v = crate::health::detailed(&s).await;
+            let v = crate::health::detailed(&s.health).await;
             let code = if v["status"] == "unhealthy" {
                 StatusCode::SERVICE_UNAVAILABLE
             } else {
@@ -30,8 +30,10 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(require_unless(state.clone(), |c| c.metrics.public))
         .and(with_state(state.clone()))
         .then(|s: Arc<AppState>| async move {
-            let queue = crate::health::retry_queue(&s).await;
-            let mut r = Resp::new(crate::metrics::render(&s, queue).into());
+            let queue = crate::health::retry_queue(&s.health).await;
+            let mut r = Resp::new(
+                crate::metrics::render(&s.breakers, &s.http_metrics, &s.process, queue).into(),
+            );
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
                 header::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
@@ -68,7 +70,7 @@ fn dashboard(s: &AppState) -> serde_json::Value {
         );
     }
     json!({
-        "status": crate::health::overall_status(s),
+        "status": s.overall_status(),
         "circuit_breakers": states,
         "failure_rates": rates,
         "response_times": times,

@@ -3,8 +3,8 @@
 //! the routes in both directions (every route documented, every documented operation routed).
 
 use super::auth::require;
-use crate::app::AppState;
 use crate::auth::Principal;
+use crate::state::AppState;
 use once_cell::sync::Lazy;
 use std::sync::Arc;
 use warp::http::header;

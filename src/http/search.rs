@@ -4,9 +4,9 @@
 use super::auth::require;
 use super::error::ApiError;
 use super::with_state;
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::services::search::SearchQuery;
+use crate::state::AppState;
 use serde::Deserialize;
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};

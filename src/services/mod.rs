@@ -7,3 +7,12 @@ pub mod metadata;
 pub mod removal;
 pub mod search;
 pub mod tracking;
+
+/// The external-service layer: TMDB, the indexers and qBittorrent, each behind its breaker
+/// (built by `app::wiring`).
+pub struct Services {
+    pub tmdb: crate::clients::tmdb::TmdbClient,
+    pub metadata: metadata::MetadataService,
+    pub search: search::SearchService,
+    pub downloads: downloads::Downloads,
+}

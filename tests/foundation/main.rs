@@ -6,4 +6,6 @@ mod common;
 mod auth;
 mod bad_input;
 mod config_cli;
+mod connections;
+mod logging;
 mod startup;

@@ -5,12 +5,12 @@
 
 use super::movie_resource::movie_resource;
 use super::params::{params, Params};
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::movie::{Movie, Tag};
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::state::AppState;
 use chrono::{DateTime, Duration, Local, TimeZone, Utc};
 use serde_json::Value;
 use std::sync::Arc;

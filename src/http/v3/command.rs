@@ -2,13 +2,13 @@
 //! /api/v3/command/{id}`, and the scheduled tasks at `GET /api/v3/system/task[/{id}]`, in
 //! Radarr's CommandResource and TaskResource shapes.
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::movie::CommandRecord;
 use crate::http::auth::require;
 use crate::http::body;
 use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::state::AppState;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use warp::http::StatusCode;

@@ -2,11 +2,11 @@
 //! reelarr's data directory (statvfs), one entry per filesystem, named by its mount point as
 //! Radarr names drives. Also the free-space helper `rootfolder` uses.
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::state::AppState;
 use serde_json::{json, Value};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};

@@ -5,10 +5,10 @@
 //! as Overseerr means it) included.
 
 use super::params::{params, Params};
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
+use crate::state::AppState;
 use serde_json::json;
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};

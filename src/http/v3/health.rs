@@ -2,10 +2,10 @@
 //! failing indexers and download clients, plus metadata and database entries Radarr lacks, and the
 //! active alerts (failure rate, open too long, recovered).
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::http::auth::require;
 use crate::http::with_state;
+use crate::state::AppState;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};

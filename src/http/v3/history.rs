@@ -4,7 +4,6 @@
 
 use super::movie_resource::movie_resource;
 use super::params::{params, Params};
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::history::HistoryEventType;
 use crate::domain::movie::{HistoryEntry, Movie, StoredProfile};
@@ -14,6 +13,7 @@ use crate::domain::quality::QualityModel;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::state::AppState;
 use crate::store::{HistoryQuery, MAX_PAGE_SIZE};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;

@@ -3,12 +3,12 @@
 //! `Warning: 110` header, an outage with nothing cached is a 503 with `Retry-After`.
 
 use super::movie_resource::movie_resource;
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
 use crate::services::metadata::{Lookup, MetadataError, MovieInfo};
+use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;

@@ -17,7 +17,7 @@ mod settings;
 mod system;
 mod wanted;
 
-use crate::app::AppState;
+use crate::state::AppState;
 use std::sync::Arc;
 use warp::{Filter, Rejection};
 

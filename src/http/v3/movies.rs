@@ -5,7 +5,6 @@
 
 use super::movie_resource::movie_resource;
 use super::params::{params, Params};
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::movie::{Movie, NewMovie};
 use crate::http::auth::require;
@@ -13,6 +12,7 @@ use crate::http::body;
 use crate::http::error::ApiError;
 use crate::http::with_state;
 use crate::services::removal::{remove_movie, RemovalError};
+use crate::state::AppState;
 use crate::store::StoreError;
 use serde::Deserialize;
 use serde_json::{json, Value};

@@ -1,10 +1,10 @@
 //! `GET /api/v3/parse?title=` in Radarr's `ParseResource` shape, backed by the release parser.
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::parser::{parse_title, ParsedRelease};
 use crate::http::auth::require;
 use crate::http::error::ApiError;
+use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;

@@ -3,7 +3,6 @@
 //! message while qBittorrent is unavailable) and dead-lettered ones (`failed`).
 
 use super::params::{page_of, params, Params};
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::parser::parse_title;
 use crate::http::auth::require;
@@ -11,6 +10,7 @@ use crate::http::error::ApiError;
 use crate::http::with_state;
 use crate::journal::JournalEntry;
 use crate::services::downloads::{DownloadState, DownloadStatus};
+use crate::state::AppState;
 use chrono::Utc;
 use serde_json::{json, Value};
 use std::collections::HashSet;

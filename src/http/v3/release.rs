@@ -2,7 +2,6 @@
 //! verdict, best first) and `POST /api/v3/release` (grab one of them by guid), in Radarr's
 //! ReleaseResource shape. Download URLs carry passkeys, so they are never returned.
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::decision::Decision;
 use crate::http::auth::require;
@@ -10,6 +9,7 @@ use crate::http::body;
 use crate::http::error::ApiError;
 use crate::http::with_state;
 use crate::services::search::Release;
+use crate::state::AppState;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{json, Value};

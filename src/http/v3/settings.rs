@@ -2,7 +2,6 @@
 //! `rootfolder` (GET, POST, DELETE/{id}, with free space) and `tag` (GET, POST).
 
 use super::diskspace::disk_space;
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::movie::StoredProfile;
 use crate::domain::profile::QualityProfile;
@@ -10,6 +9,7 @@ use crate::http::auth::require;
 use crate::http::body;
 use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;

@@ -1,10 +1,10 @@
 //! `GET /api/v3/system/status` with Radarr's fields, so clients that check the version and
 //! authentication mode (Overseerr, Homepage, pyarr) accept reelarr.
 
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::http::auth::require;
 use crate::http::with_state;
+use crate::state::AppState;
 use serde_json::json;
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};
@@ -24,7 +24,7 @@ pub fn routes(
                 "appName": "Radarr",
                 "instanceName": "reelarr",
                 "version": env!("CARGO_PKG_VERSION"),
-                "buildTime": s.start_time.to_rfc3339(),
+                "buildTime": s.process.start_time.to_rfc3339(),
                 "isDebug": cfg!(debug_assertions),
                 "isProduction": !cfg!(debug_assertions),
                 "isAdmin": false,
@@ -47,7 +47,7 @@ pub fn routes(
                 "urlBase": cfg.server.url_base,
                 "runtimeVersion": "",
                 "runtimeName": "reelarr",
-                "startTime": s.start_time.to_rfc3339(),
+                "startTime": s.process.start_time.to_rfc3339(),
                 "packageVersion": env!("CARGO_PKG_VERSION"),
                 "packageAuthor": "reelarr",
                 "packageUpdateMechanism": "external",

@@ -6,12 +6,12 @@
 use super::history::{quality_of, Context};
 use super::movie_resource::movie_resource;
 use super::params::{page_of, params, Paging, Params};
-use crate::app::AppState;
 use crate::auth::Principal;
 use crate::domain::movie::Movie;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::state::AppState;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};

@@ -6,9 +6,6 @@ use crate::config::{Config, LiveConfig};
 use crate::store::{Store, StoredEvent};
 use std::sync::Arc;
 
-/// The four built-in services, in the order the APIs list them.
-pub const CORE_SERVICES: [&str; 4] = ["tmdb", "hdbits", "qbittorrent", "database"];
-
 /// Creates the registry with a breaker for every service the config names.
 pub fn build_registry(cfg: &Config, clock: Arc<dyn Clock>) -> Arc<Registry> {
     let registry = Arc::new(Registry::new(clock));

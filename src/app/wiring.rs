@@ -1,7 +1,7 @@
 //! Builds the service clients from the configuration, each paired with its breaker. Credentials
 //! and URLs are read once at start (thresholds stay live through the registry).
 
-use crate::app::StartError;
+use super::StartError;
 use crate::breaker::Registry;
 use crate::clients::hdbits::HdbitsClient;
 use crate::clients::qbittorrent::QbitClient;
@@ -12,18 +12,11 @@ use crate::journal::Journal;
 use crate::services::downloads::{DownloadSettings, Downloads};
 use crate::services::metadata::MetadataService;
 use crate::services::search::{Indexer, SearchService};
+use crate::services::Services;
 use std::time::Duration;
 
 /// File name of the qBittorrent retry journal inside the data dir (always SQLite).
 pub const JOURNAL_FILE: &str = "qbittorrent-journal.db";
-
-/// The external-service layer of the application.
-pub struct Services {
-    pub tmdb: TmdbClient,
-    pub metadata: MetadataService,
-    pub search: SearchService,
-    pub downloads: Downloads,
-}
 
 fn breaker(
     reg: &Registry,

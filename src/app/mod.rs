@@ -1,0 +1,199 @@
+//! Start-up: builds the shared state from a loaded config (`build`) and runs the server on a
+//! listener until a shutdown signal (`run(listener, state, shutdown)`, the testable entry point).
+//! Imported only by `commands`; nothing else depends on it.
+
+mod idle;
+pub mod resilience;
+pub mod server;
+pub mod wiring;
+
+use crate::alerts::Alerts;
+use crate::auth::AuthService;
+use crate::breaker::SystemClock;
+use crate::config::{LiveConfig, Loaded, Sources};
+use crate::health::{Health, HealthState, ProcessInfo};
+use crate::metrics::HttpMetrics;
+use crate::state::AppState;
+use crate::store::{self, GuardedStore, Store, StoreError};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Opens the store, creates the first admin if needed, and assembles the state. Returns the
+/// generated admin password when one was created (the caller logs it once).
+pub async fn build(
+    loaded: Loaded,
+    sources: Sources,
+) -> Result<(Arc<AppState>, Option<String>), StartError> {
+    let cfg = loaded.config;
+    let raw = store::open(
+        &cfg.database_url(),
+        cfg.database.busy_timeout_ms,
+        cfg.database.read_pool_size,
+    )
+    .await?;
+    let breakers = resilience::build_registry(&cfg, Arc::new(SystemClock::new()));
+    let db_breaker = breakers
+        .get("database")
+        .ok_or_else(|| StartError::Other("no database breaker".into()))?;
+    let store: Arc<dyn Store> = Arc::new(GuardedStore::new(raw, db_breaker));
+    seed_profiles(store.as_ref()).await?;
+    // Warm the read-only fallback so a database outage right after start can still serve reads.
+    store.movies().await?;
+    store.root_folders().await?;
+    store.tags().await?;
+    let config = LiveConfig::new(cfg.clone(), sources);
+    resilience::follow_config(&config, breakers.clone());
+    let http = crate::clients::http::shared_client();
+    let alerts = Alerts::start(config.clone(), http.clone(), breakers.clock().clone());
+    let a2 = alerts.clone();
+    breakers.add_listener(Arc::new(move |ev| a2.on_event(ev)));
+    resilience::persist_events(&breakers, store.clone());
+    let services = wiring::build(&cfg, &breakers, &http).await?;
+    let auth = AuthService::new(store.clone(), config.clone());
+    let generated = auth
+        .ensure_admin(&cfg.data_dir)
+        .await
+        .map_err(|e| StartError::Other(format!("creating the admin user: {e}")))?;
+    let tracker: Arc<crate::services::tracking::Tracker> = Arc::default();
+    let automation = crate::services::automation::Automation::new(
+        store.clone(),
+        services.metadata.clone(),
+        services.search.clone(),
+        services.downloads.clone(),
+        tracker.clone(),
+        config.clone(),
+    );
+    let process = Arc::new(ProcessInfo::now());
+    let health = Arc::new(Health {
+        config: config.clone(),
+        breakers: breakers.clone(),
+        store: store.clone(),
+        downloads: services.downloads.clone(),
+        tmdb: services.tmdb.clone(),
+        http,
+        process: process.clone(),
+        state: HealthState::default(),
+    });
+    let state = Arc::new(AppState {
+        config,
+        store,
+        auth,
+        breakers,
+        health,
+        alerts,
+        http_metrics: HttpMetrics::default(),
+        services,
+        tracker,
+        automation,
+        process,
+    });
+    Ok((state, generated))
+}
+
+/// A fresh library gets Radarr's default quality profiles ("Any", "SD", "HD-720p", ...).
+async fn seed_profiles(store: &dyn Store) -> Result<(), StartError> {
+    if !store.profiles().await?.is_empty() {
+        return Ok(());
+    }
+    for p in crate::domain::profile::QualityProfile::defaults() {
+        let data = serde_json::to_value(&p).map_err(|e| StartError::Other(e.to_string()))?;
+        store.add_profile(&p.name, &data).await?;
+    }
+    Ok(())
+}
+
+/// Serves until `shutdown` resolves, then waits (bounded by `server.shutdown_grace_seconds`) for
+/// requests in flight, and stops the background tasks.
+pub async fn run(
+    listener: std::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let reloader = crate::config::spawn_reloader(state.config.clone());
+    let purge = spawn_session_purge(state.clone());
+    let prober = crate::health::prober::spawn(state.health.clone(), state.alerts.clone());
+    let tracking = (!state.config.get().qbittorrent.username.is_empty()).then(|| {
+        state
+            .tracker
+            .spawn(state.services.downloads.clone(), Duration::from_secs(5))
+    });
+    let scheduler = state.automation.spawn_scheduler();
+    let (stop_replayer, replayer_stopped) = tokio::sync::oneshot::channel::<()>();
+    let replayer = state.services.downloads.spawn_replayer(async move {
+        let _ = replayer_stopped.await;
+    });
+    let grace = Duration::from_secs(state.config.get().server.shutdown_grace_seconds);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = tx.send(());
+    };
+    let cfg = state.config.get();
+    let file_limit = server::raise_file_limit();
+    let limits = server::Limits {
+        header_read_timeout: Duration::from_secs(cfg.server.header_read_timeout_seconds.max(1)),
+        max_connections: server::connection_cap(cfg.server.max_connections, file_limit),
+    };
+    if limits.max_connections < cfg.server.max_connections {
+        tracing::warn!(
+            file_limit,
+            cap = limits.max_connections,
+            "server.max_connections lowered to fit the open-file limit"
+        );
+    }
+    let server = server::serve(
+        listener,
+        crate::http::routes(state.clone()),
+        state.process.connections.clone(),
+        limits,
+        shutdown,
+    );
+    tokio::pin!(server);
+    let result = tokio::select! {
+        r = &mut server => r,
+        _ = async { let _ = rx.await; tokio::time::sleep(grace).await } => {
+            tracing::warn!("requests still running after {} s; stopping anyway", grace.as_secs());
+            Ok(())
+        }
+    };
+    reloader.abort();
+    purge.abort();
+    prober.abort();
+    scheduler.abort();
+    if let Some(t) = tracking {
+        t.abort();
+    }
+    let _ = stop_replayer.send(());
+    let _ = replayer.await;
+    result.map_err(|e| StartError::Other(format!("HTTP server: {e}")))
+}
+
+/// Deletes expired sessions and week-old finished commands hourly so neither table grows
+/// without bound.
+fn spawn_session_purge(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = state.store.purge_expired_sessions(chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "could not purge expired sessions");
+            }
+            // Finished commands are kept a week (scheduled tasks add one a minute).
+            let week = chrono::Utc::now() - chrono::Duration::days(7);
+            if let Err(e) = state.store.purge_commands(week).await {
+                tracing::warn!(error = %e, "could not purge old commands");
+            }
+        }
+    })
+}

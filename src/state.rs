@@ -1,0 +1,44 @@
+//! The shared state request handlers read: narrow handles to the services, the breakers, the live
+//! config and the telemetry. It sits just below `http` and just above everything it holds; nothing
+//! below it imports it back, so health, metrics and alerts depend only on the handles they use.
+//! Built by `app::build`.
+
+use crate::alerts::Alerts;
+use crate::auth::AuthService;
+use crate::breaker::Registry;
+use crate::config::LiveConfig;
+use crate::health::{Health, ProcessInfo};
+use crate::metrics::HttpMetrics;
+use crate::services::automation::Automation;
+use crate::services::tracking::Tracker;
+use crate::services::Services;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Everything request handlers share. Built once, passed explicitly.
+pub struct AppState {
+    pub config: LiveConfig,
+    /// The store behind the `database` breaker.
+    pub store: Arc<dyn Store>,
+    pub auth: AuthService,
+    /// Every circuit breaker, by service name.
+    pub breakers: Arc<Registry>,
+    pub health: Arc<Health>,
+    pub alerts: Arc<Alerts>,
+    pub http_metrics: HttpMetrics,
+    /// TMDB, indexers and qBittorrent, each behind its breaker.
+    pub services: Services,
+    /// The last known state of our torrents in qBittorrent.
+    pub tracker: Arc<Tracker>,
+    /// Search → grab → import, the commands that run it, and the scheduler.
+    pub automation: Automation,
+    /// Start time and open connections.
+    pub process: Arc<ProcessInfo>,
+}
+
+impl AppState {
+    /// `healthy`, `degraded` or `unhealthy` for `/health` (from breaker states; no I/O).
+    pub fn overall_status(&self) -> &'static str {
+        crate::health::overall_status(&self.health)
+    }
+}
