@@ -39,13 +39,7 @@ mod stats;
 mod transition;
 
 #[cfg(test)]
-mod tests_concurrency;
-#[cfg(test)]
-mod tests_features;
-#[cfg(test)]
-mod tests_model;
-#[cfg(test)]
-mod tests_transitions;
+mod tests;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{

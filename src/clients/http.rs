@@ -161,4 +161,15 @@ mod tests {
             FailureClass::Failure(FailureKind::Timeout)
         );
     }
+
+    /// The testkit's oversized fake body is a plain number (the testkit imports nothing from
+    /// reelarr); the "body too large" tests only mean something while it exceeds our cap.
+    #[test]
+    fn the_testkits_oversized_body_exceeds_the_cap() {
+        let (oversized, cap) = (reelarr_testkit::http_fake::OVERSIZED, MAX_BODY_BYTES);
+        assert!(
+            oversized > cap,
+            "OVERSIZED ({oversized}) must exceed MAX_BODY_BYTES ({cap})"
+        );
+    }
 }

@@ -393,5 +393,4 @@ pub fn best(decisions: &[Decision]) -> Option<&Decision> {
 }
 
 #[cfg(test)]
-#[path = "decision/tests.rs"]
 mod tests;

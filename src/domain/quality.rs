@@ -349,5 +349,4 @@ impl<'de> Deserialize<'de> for QualityModel {
 }
 
 #[cfg(test)]
-#[path = "quality_tests.rs"]
 mod tests;

@@ -14,11 +14,9 @@
 //! counting, so a long outage never dead-letters a grab; permanent errors (415 invalid
 //! torrent) dead-letter at once.
 
-// Explicit paths: resolve the same whether this file is `services/downloads.rs` in the crate
-// or included with `#[path]` (which would otherwise look beside it, not in `downloads/`).
-#[path = "downloads/send.rs"]
 mod send;
-#[path = "downloads/types.rs"]
+#[cfg(test)]
+mod tests;
 mod types;
 
 pub use types::{

@@ -1,9 +1,8 @@
 use super::*;
 use crate::domain::movie::{BlocklistEntry, NewMovie};
-use crate::store::{
-    pg_harness, LibraryStore, NewHistory, NewMovieFile, Session, Store, StoredEvent,
-};
+use crate::store::{LibraryStore, NewHistory, NewMovieFile, Session, Store, StoredEvent};
 use chrono::{SecondsFormat, SubsecRound};
+use reelarr_testkit::postgres as pg_harness;
 use serde::Serialize;
 use serde_json::json;
 

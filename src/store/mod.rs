@@ -8,8 +8,6 @@ mod guarded;
 mod guarded_library;
 mod library;
 mod migrate;
-#[cfg(test)]
-pub(crate) mod pg_harness;
 mod postgres;
 mod postgres_library;
 mod postgres_migrate;

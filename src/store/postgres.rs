@@ -358,7 +358,8 @@ impl Store for PostgresStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{pg_harness, LibraryStore};
+    use crate::store::LibraryStore;
+    use reelarr_testkit::postgres as pg_harness;
     use std::time::Instant;
 
     #[tokio::test]

@@ -485,8 +485,8 @@ impl LibraryStore for PostgresStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::pg_harness;
     use crate::store::Store;
+    use reelarr_testkit::postgres as pg_harness;
     use serde_json::json;
 
     /// Adds movies and root folders whose order depends on collation; returns what the store lists.

@@ -112,7 +112,7 @@ fn check_not_too_new(current: i64) -> StoreResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::pg_harness;
+    use reelarr_testkit::postgres as pg_harness;
 
     #[test]
     fn versions_mirror_the_sqlite_migrations() {

@@ -1,7 +1,7 @@
 //! Health, test endpoint, manual control, events, dashboard, metrics, alerts.
 
-use crate::common::fake::Fake;
-use crate::common::*;
+use reelarr_testkit::app::*;
+use reelarr_testkit::routes::Fake;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -249,7 +249,7 @@ async fn alerts_reach_webhooks_without_blocking() {
     assert_eq!(second["alert"], "recovered");
 
     // A webhook that hangs never delays the API.
-    hook.set_status(crate::common::fake::HANG);
+    hook.set_status(reelarr_testkit::routes::HANG);
     let t = std::time::Instant::now();
     post(&s, "/api/test/circuit-breaker/hdbits", None).await;
     assert!(t.elapsed() < Duration::from_secs(2));

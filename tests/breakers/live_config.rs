@@ -1,7 +1,7 @@
 //! Thresholds change live through PUT, a file edit and SIGHUP (with the env file), without
 //! resetting state; invalid changes are rejected whole.
 
-use crate::common::*;
+use reelarr_testkit::app::*;
 use serde_json::{json, Value};
 use std::time::Duration;
 

@@ -2,8 +2,8 @@
 //! after the threshold, stops reaching the peer, lets a trial through after the recovery timeout,
 //! and success closes it. Driven by the background prober (a Torznab indexer's `t=caps`).
 
-use crate::common::fake::{dead_port, Fake, HANG};
-use crate::common::*;
+use reelarr_testkit::app::*;
+use reelarr_testkit::routes::{dead_port, Fake, HANG};
 use serde_json::Value;
 use std::time::Duration;
 

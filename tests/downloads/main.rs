@@ -2,13 +2,8 @@
 //! (peer killed, grabs queued, replayed on recovery), kill -9 of reelarr with pending grabs, and a
 //! wrong password shown as misconfigured.
 
-#[path = "../common/mod.rs"]
-mod common;
-#[path = "../../src/clients/qbittorrent_harness.rs"]
-mod qbh;
-
-use common::*;
-use qbh::QbitPeer;
+use reelarr_testkit::app::*;
+use reelarr_testkit::qbittorrent::{self, QbitPeer};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -41,7 +36,7 @@ fn start_reelarr(dir: &std::path::Path, peer: &QbitPeer, password: &str) -> Serv
         dir,
         &[
             ("QBITTORRENT_URL", &peer.base_url()),
-            ("QBITTORRENT_USERNAME", qbh::USERNAME),
+            ("QBITTORRENT_USERNAME", qbittorrent::USERNAME),
             ("QBITTORRENT_PASSWORD", password),
             ("HEALTH_CHECK_INTERVAL_SECONDS", "1"),
         ],
@@ -80,12 +75,12 @@ async fn pending(s: &Server) -> u64 {
 
 #[tokio::test]
 async fn seed_scenario_2_peer_killed_then_back() {
-    if !qbh::available_or_skip("seed_scenario_2_peer_killed_then_back") {
+    if !qbittorrent::available_or_skip("seed_scenario_2_peer_killed_then_back") {
         return;
     }
     let mut peer = QbitPeer::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    let s = start_reelarr(dir.path(), &peer, qbittorrent::PASSWORD);
     let (st, v, _) = grab(&s, 0).await;
     assert_eq!(st, 201, "{v}");
     assert_eq!(v["status"], "sent");
@@ -141,8 +136,9 @@ async fn seed_scenario_2_peer_killed_then_back() {
     let st = get_json(&s, "/api/v3/queue/status").await;
     assert!(st["totalCount"].as_u64().unwrap() >= 20);
     assert_eq!(st["warnings"], true);
-    if let Some(doc) = common::openapi::radarr_doc() {
-        let problems = common::openapi::check(&doc, "QueueResourcePagingResource", &q, false);
+    if let Some(doc) = reelarr_testkit::openapi::radarr_doc() {
+        let problems =
+            reelarr_testkit::openapi::check(&doc, "QueueResourcePagingResource", &q, false);
         assert!(problems.is_empty(), "{problems:#?}");
     }
 
@@ -200,12 +196,12 @@ async fn seed_scenario_2_peer_killed_then_back() {
 
 #[tokio::test]
 async fn kill_9_with_pending_grabs_replays_each_once() {
-    if !qbh::available_or_skip("kill_9_with_pending_grabs_replays_each_once") {
+    if !qbittorrent::available_or_skip("kill_9_with_pending_grabs_replays_each_once") {
         return;
     }
     let mut peer = QbitPeer::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    let s = start_reelarr(dir.path(), &peer, qbittorrent::PASSWORD);
     peer.kill();
     wait_breaker(&s, "open", Duration::from_secs(20)).await;
     for i in 100..120 {
@@ -218,7 +214,7 @@ async fn kill_9_with_pending_grabs_replays_each_once() {
     assert!(!status.success());
 
     peer.restart().unwrap();
-    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    let s = start_reelarr(dir.path(), &peer, qbittorrent::PASSWORD);
     let drained = eventually(Duration::from_secs(20), || {
         let s = &s;
         async move { (pending(s).await == 0).then_some(()) }
@@ -238,7 +234,7 @@ async fn kill_9_with_pending_grabs_replays_each_once() {
 
 #[tokio::test]
 async fn wrong_password_shows_misconfigured() {
-    if !qbh::available_or_skip("wrong_password_shows_misconfigured") {
+    if !qbittorrent::available_or_skip("wrong_password_shows_misconfigured") {
         return;
     }
     let peer = QbitPeer::start().unwrap();
@@ -266,12 +262,13 @@ async fn wrong_password_shows_misconfigured() {
 
 #[tokio::test]
 async fn kill_9_in_the_middle_of_grabs_loses_and_duplicates_nothing() {
-    if !qbh::available_or_skip("kill_9_in_the_middle_of_grabs_loses_and_duplicates_nothing") {
+    if !qbittorrent::available_or_skip("kill_9_in_the_middle_of_grabs_loses_and_duplicates_nothing")
+    {
         return;
     }
     let peer = QbitPeer::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    let s = start_reelarr(dir.path(), &peer, qbittorrent::PASSWORD);
     let (url, key) = (s.url("/api/v1/downloads"), s.api_key());
     // 20 grabs in flight at once; reelarr is killed while qBittorrent is accepting them, so some
     // die between qBittorrent's "Ok." and the journal's "done".
@@ -313,7 +310,7 @@ async fn kill_9_in_the_middle_of_grabs_loses_and_duplicates_nothing() {
         acknowledged.len()
     );
 
-    let s = start_reelarr(dir.path(), &peer, qbh::PASSWORD);
+    let s = start_reelarr(dir.path(), &peer, qbittorrent::PASSWORD);
     let drained = eventually(Duration::from_secs(20), || {
         let s = &s;
         async move { (pending(s).await == 0).then_some(()) }

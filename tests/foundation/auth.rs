@@ -1,6 +1,6 @@
 //! API key in its three forms, session cookie, login throttling, `user set-password`.
 
-use crate::common::*;
+use reelarr_testkit::app::*;
 use std::io::Write;
 use std::process::Stdio;
 

@@ -1,6 +1,6 @@
 //! Bad input of any kind gets a 4xx JSON error, never a 500 or a dropped connection.
 
-use crate::common::*;
+use reelarr_testkit::app::*;
 
 async fn expect_json_error(r: reqwest::Response, status: u16, code: &str) {
     assert_eq!(r.status().as_u16(), status);

@@ -1,6 +1,6 @@
 //! `check-config`, `healthcheck`, and configuration precedence.
 
-use crate::common::*;
+use reelarr_testkit::app::*;
 
 fn check(dir: &std::path::Path, envs: &[(&str, &str)]) -> (i32, String) {
     let out = command(dir, envs).arg("check-config").output().unwrap();

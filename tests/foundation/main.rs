@@ -1,8 +1,5 @@
 //! Issue 2 acceptance: the real binary, started on 127.0.0.1:0 with a private data dir.
 
-#[path = "../common/mod.rs"]
-mod common;
-
 mod auth;
 mod bad_input;
 mod config_cli;

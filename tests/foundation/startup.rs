@@ -1,6 +1,6 @@
 //! First start, second start, migrations, graceful shutdown.
 
-use crate::common::*;
+use reelarr_testkit::app::*;
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;

@@ -1,11 +1,8 @@
 //! Issue 4 acceptance through the HTTP API: seed scenario 1 (TMDB outage) and an indexer outage
 //! during a release search, against fake TMDB/HDBits/Torznab servers on 127.0.0.1.
 
-#[path = "../common/mod.rs"]
-mod common;
-
-use common::fake::{dead_port, Routes};
-use common::*;
+use reelarr_testkit::app::*;
+use reelarr_testkit::routes::{dead_port, Routes};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -278,8 +275,8 @@ async fn movies_are_added_even_while_tmdb_is_down() {
     assert!(m["id"].as_i64().unwrap() > 0);
     assert_eq!(m["path"], "/movies/The Matrix (1999)");
     assert_eq!(m["imdbId"], "tt0133093");
-    if let Some(doc) = common::openapi::radarr_doc() {
-        let problems = common::openapi::check(&doc, "MovieResource", &m, false);
+    if let Some(doc) = reelarr_testkit::openapi::radarr_doc() {
+        let problems = reelarr_testkit::openapi::check(&doc, "MovieResource", &m, false);
         assert!(problems.is_empty(), "{problems:#?}");
     }
     // Already there: 400, and lookups now carry the library id (as Radarr does for Overseerr).

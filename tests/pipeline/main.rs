@@ -5,15 +5,12 @@
 //! grabbed and imported. A second test covers a failed import (root folder missing) that is
 //! retried once the cause is fixed, with hardlinks off (verified copy).
 
-#[path = "../common/mod.rs"]
-mod common;
-#[path = "../../src/clients/qbittorrent_harness.rs"]
-mod qbh;
 mod torrent;
 
-use common::openapi::{check, radarr_doc};
-use common::*;
-use qbh::QbitPeer;
+use reelarr_testkit::app::*;
+use reelarr_testkit::openapi::{check, radarr_doc};
+use reelarr_testkit::qbittorrent::{self, QbitPeer};
+use reelarr_testkit::routes;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -98,8 +95,8 @@ async fn start_reelarr(
     tz: &str,
     qbit: (&str, &str, &str),
     extra: &str,
-) -> (Server, tempfile::TempDir, fake::Routes) {
-    let tmdb = fake::Routes::start(vec![
+) -> (Server, tempfile::TempDir, routes::Routes) {
+    let tmdb = routes::Routes::start(vec![
         ("/3/movie/", MOVIE),
         ("/3/configuration", CONFIGURATION),
     ])
@@ -150,7 +147,7 @@ async fn send(s: &Server, m: Method, path: &str, body: Option<Value>) -> (u16, V
 /// Everything up to an added movie; `extra` goes into the config file; `root_exists` decides
 /// whether the library root folder is there at import time.
 async fn setup(test: &str, extra: &str) -> Option<Setup> {
-    if !qbh::available_or_skip(test) {
+    if !qbittorrent::available_or_skip(test) {
         return None;
     }
     let peer = QbitPeer::start().expect("qbittorrent-nox starts");
@@ -172,8 +169,16 @@ async fn setup(test: &str, extra: &str) -> Option<Setup> {
         ],
     );
     let tz = torznab(tor, hash.clone()).await;
-    let (s, dir, _tmdb) =
-        start_reelarr(&tz, (&peer.base_url(), qbh::USERNAME, qbh::PASSWORD), extra).await;
+    let (s, dir, _tmdb) = start_reelarr(
+        &tz,
+        (
+            &peer.base_url(),
+            qbittorrent::USERNAME,
+            qbittorrent::PASSWORD,
+        ),
+        extra,
+    )
+    .await;
     // The library on the same filesystem as qBittorrent's downloads (both under the temp dir).
     let library = tempfile::tempdir().unwrap();
     let root = library.path().join("movies");
@@ -530,7 +535,7 @@ async fn commands_reject_unknown_names_and_bad_bodies() {
 #[tokio::test]
 async fn missing_search_journals_grabs_and_refresh_keeps_metadata_when_services_fail() {
     let tz = torznab(Vec::new(), "a".repeat(40)).await;
-    let dead = format!("http://127.0.0.1:{}", fake::dead_port());
+    let dead = format!("http://127.0.0.1:{}", routes::dead_port());
     let (s, _dir, tmdb) = start_reelarr(
         &tz,
         (&dead, "admin", "pw"),

@@ -2,9 +2,9 @@
 //! API cannot create yet (history events, imported files, release dates) are written straight
 //! into the server's SQLite database, which is what the grab/import services will do.
 
-use super::common::openapi::check;
-use super::common::*;
 use super::{doc_or_skip, send};
+use reelarr_testkit::app::*;
+use reelarr_testkit::openapi::check;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::path::Path;

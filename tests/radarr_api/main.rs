@@ -1,14 +1,11 @@
 //! Contract tests of the `/api/v3` subset against Radarr's own OpenAPI document.
 
-#[path = "../common/mod.rs"]
-mod common;
-
 mod library;
 mod openapi_sync;
 mod replays;
 
-use common::openapi::{check, radarr_doc};
-use common::*;
+use reelarr_testkit::app::*;
+use reelarr_testkit::openapi::{check, radarr_doc};
 use serde_json::{json, Value};
 
 fn doc_or_skip() -> Option<Value> {

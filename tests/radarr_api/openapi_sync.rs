@@ -10,7 +10,7 @@
 //!   for an unknown record counts as answering), and every documented path refuses the methods
 //!   the document does not list.
 
-use super::common::*;
+use reelarr_testkit::app::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

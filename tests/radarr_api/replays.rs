@@ -11,8 +11,8 @@
 //!   `queue/details`), `src/widgets/calendar/component.jsx` and `integrations/radarr.jsx`
 //!   (`calendar?start=yyyy-MM-dd&end=yyyy-MM-dd&unmonitored=false`).
 
-use super::common::fake::{dead_port, Routes};
-use super::common::*;
+use reelarr_testkit::app::*;
+use reelarr_testkit::routes::{dead_port, Routes};
 use serde_json::{json, Value};
 
 const MOVIE: &str = include_str!("../fixtures/tmdb.movie.603.json");

@@ -1,8 +1,8 @@
 //! `reelarr db copy` through the binary: a library made by the real server on SQLite is copied
 //! into PostgreSQL, and the server started on PostgreSQL serves the same library.
 
-use crate::common::*;
-use crate::pg_harness;
+use reelarr_testkit::app::*;
+use reelarr_testkit::postgres;
 use serde_json::{json, Value};
 
 /// The URL with a password in it (trust auth ignores it), and that password, which must never
@@ -76,7 +76,7 @@ fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
 
 #[tokio::test]
 async fn db_copy_moves_a_sqlite_library_into_postgres() {
-    let Some(db) = pg_harness::fresh_db().await else {
+    let Some(db) = postgres::fresh_db().await else {
         return;
     };
     let (url, password) = with_password(&db.url);

@@ -4,11 +4,5 @@
 //! another process and on a real PostgreSQL that is stopped and started again; and the one-shot
 //! `reelarr db copy` from SQLite into PostgreSQL.
 
-#[path = "../common/mod.rs"]
-mod common;
-#[allow(dead_code)]
-#[path = "../../src/store/pg_harness.rs"]
-mod pg_harness;
-
 mod copy_cli;
 mod outage;

@@ -1,8 +1,9 @@
 //! Seed scenario 3 for real: the same flow against SQLite (write lock held by another process)
 //! and PostgreSQL (the server stopped with `pg_ctl stop -m fast`, then started again).
 
-use crate::common::*;
-use crate::pg_harness::{self, PrivateServer};
+use reelarr_testkit::app::*;
+use reelarr_testkit::postgres::{self, PrivateServer};
+use reelarr_testkit::routes;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -349,7 +350,7 @@ async fn seed_scenario_3_sqlite_locked_by_another_process() {
         dir.path(),
         "[database]\nbusy_timeout_ms = 300\nread_pool_size = 2\n",
     );
-    let qbit = format!("http://127.0.0.1:{}", fake::dead_port());
+    let qbit = format!("http://127.0.0.1:{}", routes::dead_port());
     let s = Server::start(dir.path(), &envs(&qbit, &[]));
     let mut lock = WriteLock {
         path: dir.path().join("reelarr.db"),
@@ -365,13 +366,13 @@ async fn seed_scenario_3_sqlite_locked_by_another_process() {
 async fn seed_scenario_3_postgres_stopped_and_restarted() {
     let server = match PrivateServer::start() {
         Ok(p) => p,
-        Err(why) => return pg_harness::skip(&why),
+        Err(why) => return postgres::skip(&why),
     };
     let url = server.url("postgres");
     let dir = tempfile::tempdir().unwrap();
     let movies = tempfile::tempdir().unwrap();
     write_config(dir.path(), "");
-    let qbit = format!("http://127.0.0.1:{}", fake::dead_port());
+    let qbit = format!("http://127.0.0.1:{}", routes::dead_port());
     let s = Server::start(dir.path(), &envs(&qbit, &[("REELARR_DATABASE_URL", &url)]));
     let mut fault = Stopped(server);
     scenario_3("postgres", &s, &mut fault, movies.path(), None).await;

@@ -7,8 +7,8 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::breaker::FailureKind;
-use crate::clients::fakes::{dead_url, expect, http, Fake, Reply, Seen, OVERSIZED};
 use crate::domain::parser::Codec;
+use reelarr_testkit::http_fake::{dead_url, expect, http, Fake, Reply, Seen, OVERSIZED};
 
 const USER: &str = "neo";
 const PASSKEY: &str = "c0ffee0123456789deadbeef0123456789abcdef";

@@ -12,16 +12,10 @@
 //! - Errors are the shared [`HttpError`] with service `qbittorrent`, so the breaker classifies
 //!   them like every other client; [`is_permanent`] singles out what retrying cannot fix.
 
-#[cfg(test)]
-pub(crate) mod fake;
 mod infohash;
 mod login;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_downloads;
-#[cfg(test)]
-mod tests_real;
 mod types;
 
 pub use infohash::{

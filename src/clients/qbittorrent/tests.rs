@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use super::fake::{self, Fake};
 use super::*;
 use crate::breaker::{Classify, FailureClass, FailureKind};
+use reelarr_testkit::qbit_fake::{self as fake, Fake};
 
 const PW: &str = "correct horse";
 const HASH: &str = "c12fe1c06bba254a9dc9f519b335aa7c1367a88a";

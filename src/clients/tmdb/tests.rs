@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::breaker::{Classify, FailureClass, FailureKind};
-use crate::clients::fakes::{dead_url, expect, http, Fake, Reply, Seen, OVERSIZED};
+use reelarr_testkit::http_fake::{dead_url, expect, http, Fake, Reply, Seen, OVERSIZED};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef";
 const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiIwMTIzNDU2Nzg5YWJjZGVmIiwic3ViIjoiNjE2MTYxIn0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU";

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::breaker::{Classify, FailureClass, FailureKind};
-use crate::clients::fakes::{dead_url, expect, http, Fake, Reply, Seen, OVERSIZED};
+use reelarr_testkit::http_fake::{dead_url, expect, http, Fake, Reply, Seen, OVERSIZED};
 
 const KEY: &str = "torznabkey123";
 const CAPS: &str = include_str!("../../../tests/fixtures/torznab.caps.xml");

@@ -16,6 +16,7 @@ use warp::{Filter, Rejection, Reply};
 /// Free (available to us) and total bytes of the filesystem holding `path` (statvfs).
 pub fn disk_space(path: &str) -> Option<(u64, u64)> {
     let c = std::ffi::CString::new(path).ok()?;
+    // SAFETY: statvfs is a plain C struct of integers, for which all-zero bytes are valid.
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
     // SAFETY: `c` is a valid NUL-terminated string and `st` a writable statvfs.
     if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {

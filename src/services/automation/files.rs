@@ -226,5 +226,4 @@ pub fn remove_inside(folder: &Path, file: &Path) -> io::Result<bool> {
 }
 
 #[cfg(test)]
-#[path = "files_tests.rs"]
 mod tests;

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::*;
 use crate::breaker::{BreakerConfig, BreakerState, SystemClock};
-use crate::clients::fakes::{expect, http, Fake, Reply};
 use crate::config::Secret;
+use reelarr_testkit::http_fake::{expect, http, Fake, Reply};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef";
 const SEARCH: &str = include_str!("../../../tests/fixtures/tmdb.search.json");

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use super::*;
 use crate::breaker::{BreakerConfig, BreakerState, SystemClock};
-use crate::clients::fakes::{dead_url, expect, http, Fake, Reply};
 use crate::config::Secret;
+use reelarr_testkit::http_fake::{dead_url, expect, http, Fake, Reply};
 
 const PASSKEY: &str = "c0ffee0123456789deadbeef0123456789abcdef";
 const APIKEY: &str = "torznabkey123";

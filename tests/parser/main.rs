@@ -6,7 +6,7 @@
 
 use reelarr::domain::parser::{parse_title, ParsedRelease};
 
-const FIXTURE: &str = include_str!("fixtures/release-titles.tsv");
+const FIXTURE: &str = include_str!("../fixtures/release-titles.tsv");
 
 fn json_name<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {

@@ -3,8 +3,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::tests_transitions::{fail, ok, open_breaker, secs, setup};
-use super::*;
+use super::transitions::{fail, ok, open_breaker, secs, setup};
+use crate::breaker::*;
 
 #[test]
 fn misconfigured_shows_until_next_success_and_never_trips() {

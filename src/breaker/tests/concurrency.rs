@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use super::*;
+use crate::breaker::*;
 
 const MS: Duration = Duration::from_millis(1);
 const CALLERS: usize = 1000;

@@ -1,14 +1,14 @@
-//! The download service (`services::downloads`) end to end against the fake WebUI: journal
+//! The download service end to end against the testkit's fake qBittorrent WebUI: journal
 //! first, breaker-aware sending, idempotency, dead-lettering, replay order and tracking.
-//! Lives here because it shares the fake; it only uses public APIs.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::fake::{self, Fake};
-use super::AddSource;
+use reelarr_testkit::qbit_fake::{self as fake, Fake};
+
 use crate::breaker::{BreakerConfig, BreakerState, CircuitBreaker, SystemClock};
 use crate::clients::http::shared_client;
+use crate::clients::qbittorrent::{AddSource, QbitClient};
 use crate::config::Secret;
 use crate::journal::{Journal, OpState, FILE_NAME};
 use crate::services::downloads::{DownloadSettings, DownloadState, Downloads, Grab, SubmitOutcome};
@@ -40,7 +40,7 @@ async fn rig(fake: &Fake, password: &str, threshold: u32, settings: DownloadSett
         cfg,
         Arc::new(SystemClock::new()),
     ));
-    let client = super::QbitClient::new(
+    let client = QbitClient::new(
         shared_client(),
         fake.base_url(),
         "admin",

@@ -1,7 +1,9 @@
-//! Tests of quality profiles (kept apart so profile.rs stays readable).
+//! Tests of quality profiles.
 use super::*;
 use crate::domain::parser::parse_title;
+use crate::domain::quality::{Quality, QualityModel, Revision};
 use serde_json::{json, Value};
+use std::cmp::Ordering;
 
 fn qm(name: &str, version: u32) -> QualityModel {
     QualityModel {

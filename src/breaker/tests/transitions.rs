@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::*;
+use crate::breaker::*;
 
 pub(super) const MS: Duration = Duration::from_millis(1);
 

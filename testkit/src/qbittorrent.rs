@@ -4,11 +4,8 @@
 //!
 //! Why: the retry journal's promises (nothing lost, nothing sent twice, replay on recovery)
 //! only mean something against the real qBittorrent. Plain synchronous functions, no test
-//! framework beyond `tempfile`, so integration tests in `tests/` can include this file too
-//! (`#[path = "../src/clients/qbittorrent_harness.rs"] mod qbittorrent_harness;`).
+//! framework beyond `tempfile`, shared by unit tests in `src/` and integration tests in `tests/`.
 //! Facts used: `/work/shared/reference/external-apis.md`, qBittorrent section.
-
-#![allow(dead_code)]
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

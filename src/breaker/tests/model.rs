@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 
-use super::*;
+use crate::breaker::*;
 
 #[derive(Clone, Debug)]
 enum Op {

@@ -1,12 +1,13 @@
 //! A small checker of JSON responses against Radarr's OpenAPI schemas (field names and JSON types).
-//! Reads `../shared/reference/radarr-openapi.json` beside the checkout; never copied into the repo.
+//! Reads `../shared/reference/radarr-openapi.json` beside the checkout (the repository root is
+//! this crate's parent folder); never copied into the repo.
 
 use serde_json::Value;
 
 /// Radarr's document, if the shared folder is present (it is in CI).
 pub fn radarr_doc() -> Option<Value> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference/radarr-openapi.json");
+        .join("../../shared/reference/radarr-openapi.json");
     let text = std::fs::read_to_string(&path).ok()?;
     serde_json::from_str(&text).ok()
 }

@@ -8,8 +8,7 @@
 //! watchdog stops the server and deletes its directory. Without PostgreSQL the tests print a loud
 //! SKIPPED line, unless `REELARR_REQUIRE_REAL_SERVICES=1`, which turns that into a failure.
 //!
-//! Self-contained (no `super::`/`crate::` paths) so integration tests can include it with
-//! `#[path = "../../src/store/pg_harness.rs"] mod pg_harness;`.
+//! Used by the store's unit tests and the storage integration tests alike.
 
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
@@ -19,7 +18,7 @@ use std::sync::OnceLock;
 use tokio_postgres::NoTls;
 
 /// Reports that PostgreSQL is unavailable: a loud skip, or a panic when real services are required.
-pub(crate) fn skip(why: &str) {
+pub fn skip(why: &str) {
     if std::env::var("REELARR_REQUIRE_REAL_SERVICES").as_deref() == Ok("1") {
         panic!("PostgreSQL is required (REELARR_REQUIRE_REAL_SERVICES=1) but not available: {why}");
     }
@@ -31,7 +30,7 @@ pub(crate) fn skip(why: &str) {
 }
 
 /// A database created for one test; `url` points at it.
-pub(crate) struct TestDb {
+pub struct TestDb {
     /// Connection URL of this test's own database.
     pub url: String,
     admin_url: String,
@@ -68,7 +67,7 @@ async fn connect(url: &str) -> Result<tokio_postgres::Client, tokio_postgres::Er
 }
 
 /// A new, empty database for the calling test, or `None` (after [`skip`]) without PostgreSQL.
-pub(crate) async fn fresh_db() -> Option<TestDb> {
+pub async fn fresh_db() -> Option<TestDb> {
     let admin_url = match admin_url() {
         Ok(u) => u,
         Err(why) => {
@@ -76,8 +75,8 @@ pub(crate) async fn fresh_db() -> Option<TestDb> {
             return None;
         }
     };
-    // Never print the credentials part of the URL (the harness is also `#[path]`-included by
-    // integration tests, so it cannot use the crate's own redaction helper).
+    // Never print the credentials part of the URL (the testkit does not depend on reelarr, so it
+    // cannot use the crate's own redaction helper).
     let safe = admin_url
         .rsplit_once('@')
         .map_or(admin_url.as_str(), |(_, host)| host)
@@ -123,7 +122,7 @@ fn with_dbname(url: &str, db: &str) -> String {
 
 /// A throwaway PostgreSQL server on 127.0.0.1 that this process owns; stopped when dropped or
 /// when the process exits.
-pub(crate) struct PrivateServer {
+pub struct PrivateServer {
     bin: PathBuf,
     base: PathBuf,
     port: u16,

@@ -1,16 +1,18 @@
-//! Against the REAL qbittorrent-nox (Debian 4.5.2) started by the harness: the happy path,
-//! seed scenario 2 with a killed and with a SIGSTOPped peer, dead-lettering of an invalid
-//! torrent, the wrong-password lock-out and crash recovery without duplicates.
+//! The download service against the REAL qbittorrent-nox (Debian 4.5.2) started by the
+//! testkit's harness: the happy path, seed scenario 2 with a killed and with a SIGSTOPped peer,
+//! dead-lettering of an invalid torrent, the wrong-password lock-out and crash recovery without
+//! duplicates.
 //! Each test skips loudly when the binary is missing (fails with REELARR_REQUIRE_REAL_SERVICES=1).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{torrent_info_hash, AddSource, QbitClient};
+use reelarr_testkit::qbittorrent::{available_or_skip, QbitPeer};
+
 use crate::breaker::{BreakerConfig, BreakerState, CircuitBreaker, SystemClock};
 use crate::clients::http::shared_client;
-use crate::clients::qbittorrent_harness::{available_or_skip, QbitPeer};
+use crate::clients::qbittorrent::{torrent_info_hash, AddRequest, AddSource, QbitClient};
 use crate::config::Secret;
 use crate::journal::{Journal, OpState, FILE_NAME};
 use crate::services::downloads::{DownloadSettings, Downloads, Grab, SubmitOutcome};
@@ -366,7 +368,7 @@ async fn real_crash_recovery_replays_each_once() {
         if i % 4 == 0 {
             r.journal.mark_in_flight(id).await.unwrap();
             let g2 = g.clone();
-            let req = super::AddRequest {
+            let req = AddRequest {
                 source: g2.source,
                 category: Some(CATEGORY.into()),
                 tags: g2.tags,

@@ -1,0 +1,5 @@
+//! Tests of the download service through a qBittorrent peer: the testkit's scriptable fake
+//! WebUI, and the real qbittorrent-nox (skipped loudly when it is not installed).
+
+mod fake_peer;
+mod real_peer;
