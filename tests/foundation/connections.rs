@@ -3,7 +3,7 @@
 //! connections over the cap are answered 503 at once; and with a 256-file limit, hundreds of idle
 //! connections do not stop `/health` from answering.
 
-use super::common::{client, command, write_config, Server};
+use reelarr_testkit::app::{client, command, write_config, Server};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::unix::process::CommandExt;

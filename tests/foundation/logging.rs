@@ -1,7 +1,7 @@
 //! Logging must never take the server down (issue 12): with stderr on a full device, or a pipe
 //! whose reader has gone, the server starts, answers every request and counts the lost lines.
 
-use super::common::{api_key_of, client, command};
+use reelarr_testkit::app::{api_key_of, client, command};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
