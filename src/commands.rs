@@ -93,8 +93,9 @@ pub fn serve(config_path: Option<PathBuf>, data_dir: Option<PathBuf>, bind: Opti
             }
         };
         let local = listener.local_addr().map(|a| a.to_string()).unwrap_or(bind_addr);
+        let shutdown = shutdown_signal();
         tracing::info!(version = env!("CARGO_PKG_VERSION"), "reelarr listening on http://{local}");
-        match app::run(listener, state, shutdown_signal()).await {
+        match app::run(listener, state, shutdown).await {
             Ok(()) => {
                 tracing::info!("stopped");
                 0
@@ -107,14 +108,18 @@ pub fn serve(config_path: Option<PathBuf>, data_dir: Option<PathBuf>, bind: Opti
     })
 }
 
-/// Resolves on SIGTERM or SIGINT.
-pub async fn shutdown_signal() {
+/// Resolves on SIGTERM or SIGINT. The handlers are installed when this is called, not when the
+/// future is first polled, so a signal that arrives right after "listening" is logged is a clean
+/// shutdown rather than the default (kill). Call it inside the runtime.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
     let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
-    tokio::select! {
-        _ = term.recv() => {},
-        _ = int.recv() => {},
+    async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
+        }
     }
 }
 
