@@ -107,7 +107,11 @@ impl AuthService {
         let cfg = self.config.get();
         let window = Duration::from_secs(cfg.auth.login_window_seconds);
         let max = cfg.auth.login_max_failures;
-        if let Err(retry_after) = self.limiter.check(client, max, window, Instant::now()) {
+        let global = cfg.auth.login_max_failures_global;
+        if let Err(retry_after) = self
+            .limiter
+            .check(client, max, global, window, Instant::now())
+        {
             return Err(AuthError::RateLimited { retry_after });
         }
         let user = self.store.user_by_name(username).await?;

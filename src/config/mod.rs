@@ -111,6 +111,8 @@ pub struct AuthConfig {
     pub session_ttl_hours: u64,
     pub login_max_failures: u32,
     pub login_window_seconds: u64,
+    /// Failed logins from all addresses together within the window before every address waits.
+    pub login_max_failures_global: u32,
 }
 
 /// One breaker's tunables (`[circuit_breakers.<service>]`): the breaker module's own config type,
@@ -325,6 +327,7 @@ impl Default for AuthConfig {
             session_ttl_hours: 24 * 30,
             login_max_failures: 5,
             login_window_seconds: 60,
+            login_max_failures_global: 30,
         }
     }
 }

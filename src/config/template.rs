@@ -55,6 +55,8 @@ session_ttl_hours = 720
 # Failed logins allowed per client address within the window before it must wait.
 login_max_failures = 5
 login_window_seconds = 60
+# Failed logins from all addresses together within the window before everyone must wait.
+login_max_failures_global = 30
 
 # Circuit breakers: failure_threshold consecutive failures open the breaker; after
 # recovery_timeout_seconds one trial call is let through (half-open); success closes it again.

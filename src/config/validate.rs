@@ -90,6 +90,11 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
         "auth.login_window_seconds",
         c.auth.login_window_seconds,
     );
+    positive(
+        &mut err,
+        "auth.login_max_failures_global",
+        c.auth.login_max_failures_global as u64,
+    );
 
     let b = &c.circuit_breakers;
     for (name, s) in [

@@ -207,3 +207,37 @@ async fn set_password_from_stdin_while_stopped() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8"));
 }
+
+/// Guesses spread over 20 loopback addresses (4 each, under the per-address limit of 5) are still
+/// throttled by the global limit of 30 failures a minute.
+#[tokio::test]
+async fn guesses_from_many_addresses_hit_the_global_throttle() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &[]);
+    let mut statuses = Vec::new();
+    for round in 0..4 {
+        for a in 1..=20u8 {
+            let c = reqwest::Client::builder()
+                .local_address(std::net::IpAddr::from([127, 0, 0, a]))
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .unwrap();
+            let r = c
+                .post(s.url("/login"))
+                .json(
+                    &serde_json::json!({"username": "admin", "password": format!("Guess-{round}")}),
+                )
+                .send()
+                .await
+                .unwrap();
+            statuses.push(r.status().as_u16());
+        }
+    }
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        30,
+        "exactly the global limit of wrong passwords is checked: {statuses:?}"
+    );
+    assert_eq!(refused, 50, "{statuses:?}");
+}
