@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod resilience;
 pub mod server;
 pub mod services;
+pub mod sqlite;
 pub mod store;
 pub mod telemetry;
 pub mod wiring;

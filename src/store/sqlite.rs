@@ -3,11 +3,12 @@
 
 use super::migrate::{current_version, latest_version, migrate};
 use super::{PoolStatus, Session, Store, StoreError, StoreResult, StoredEvent, User};
+use crate::sqlite::Synchronous;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,20 +29,10 @@ struct Inner {
     busy: Duration,
 }
 
-/// Opens one connection with the pragmas every connection must have.
-fn connect(path: &PathBuf, busy_timeout_ms: u64) -> StoreResult<Connection> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_millis(busy_timeout_ms))?;
-    // journal_mode returns a row, so it is read rather than executed.
-    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") && path.to_str() != Some(":memory:") {
-        return Err(StoreError::Io(format!(
-            "could not switch {} to WAL mode (got {mode})",
-            path.display()
-        )));
-    }
-    conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
-    Ok(conn)
+/// Opens one connection with the pragmas every store connection must have.
+fn connect(path: &Path, busy_timeout_ms: u64) -> StoreResult<Connection> {
+    let busy = Duration::from_millis(busy_timeout_ms);
+    Ok(crate::sqlite::connect(path, busy, Synchronous::Normal)?)
 }
 
 impl SqliteStore {
