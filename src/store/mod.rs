@@ -1,12 +1,12 @@
 //! Storage: the only place with SQL. A backend-neutral trait, the SQLite and PostgreSQL
 //! implementations, and their embedded migrations.
 
-#[cfg(test)]
-pub(crate) mod conformance;
 pub mod copy;
 mod guarded;
 mod guarded_library;
 mod library;
+mod library_rows;
+mod library_sql;
 mod migrate;
 #[cfg(test)]
 pub(crate) mod pg_harness;
@@ -16,6 +16,8 @@ mod postgres_migrate;
 mod snapshot;
 mod sqlite;
 mod sqlite_library;
+#[cfg(test)]
+mod tests;
 
 pub use guarded::GuardedStore;
 pub use library::{
