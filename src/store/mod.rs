@@ -1,5 +1,7 @@
 //! Storage: the only place with SQL. A backend-neutral trait, the SQLite and PostgreSQL
-//! implementations, and their embedded migrations.
+//! implementations, and their embedded migrations. The library statements and their row
+//! mapping are written once (`library_sql.rs`, `library_rows.rs`); a backend file only runs
+//! them. Tests of module `x` live in `x/tests.rs`, cross-module ones in `tests/`.
 
 pub mod copy;
 mod guarded;
