@@ -14,6 +14,7 @@ pub mod http;
 pub mod journal;
 pub mod metrics;
 pub mod services;
+pub mod sqlite;
 pub mod state;
 pub mod store;
 pub mod telemetry;

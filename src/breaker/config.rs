@@ -15,14 +15,59 @@ pub const MAX_WINDOW_SIZE: u32 = 1024;
 /// 16-bit fields of the packed state word, and more trials than this defeats the purpose.
 pub const MAX_HALF_OPEN_CALLS: u32 = 1000;
 
-/// Seed defaults `(service, failure_threshold, recovery_timeout_seconds)` from the design card,
-/// so the app's config layer and its tests share one table.
-pub const SEED_DEFAULTS: [(&str, u32, u64); 4] = [
-    ("tmdb", 5, 60),
-    ("hdbits", 3, 90),
-    ("qbittorrent", 3, 30),
-    ("database", 2, 15),
+/// The built-in defaults of every breaker, in registry order: the design card's four services,
+/// then the template every `torznab:<name>` breaker starts from. The one table that
+/// [`BreakerConfig::seed`], the config defaults and the written config file all read.
+pub const SERVICE_DEFAULTS: [ServiceDefaults; 5] = [
+    ServiceDefaults::new("tmdb", 5, 60, 10_000),
+    ServiceDefaults::new("hdbits", 3, 90, 10_000),
+    ServiceDefaults::new("qbittorrent", 3, 30, 10_000),
+    // A local database that needs 5 s for one call is sick: fail it sooner.
+    ServiceDefaults::new("database", 2, 15, 5_000),
+    ServiceDefaults::new("torznab", 3, 90, 10_000),
 ];
+
+/// Seed defaults `(service, failure_threshold, recovery_timeout_seconds)` of the design card's
+/// four services, read from [`SERVICE_DEFAULTS`], for callers that only need the two knobs.
+pub const SEED_DEFAULTS: [(&str, u32, u64); 4] = {
+    let mut out = [("", 0, 0); 4];
+    let mut i = 0;
+    while i < out.len() {
+        let d = &SERVICE_DEFAULTS[i];
+        out[i] = (d.service, d.failure_threshold, d.recovery_timeout_seconds);
+        i += 1;
+    }
+    out
+};
+
+/// One row of [`SERVICE_DEFAULTS`]: what differs between the built-in breakers (everything
+/// else is [`BreakerConfig::with_defaults`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServiceDefaults {
+    pub service: &'static str,
+    pub failure_threshold: u32,
+    pub recovery_timeout_seconds: u64,
+    pub call_timeout_ms: u64,
+}
+
+impl ServiceDefaults {
+    const fn new(service: &'static str, threshold: u32, timeout: u64, call_ms: u64) -> Self {
+        ServiceDefaults {
+            service,
+            failure_threshold: threshold,
+            recovery_timeout_seconds: timeout,
+            call_timeout_ms: call_ms,
+        }
+    }
+
+    /// The full breaker configuration this row stands for.
+    pub fn config(&self) -> BreakerConfig {
+        BreakerConfig {
+            call_timeout_ms: self.call_timeout_ms,
+            ..BreakerConfig::with_defaults(self.failure_threshold, self.recovery_timeout_seconds)
+        }
+    }
+}
 
 /// Tunables of one circuit breaker; exists so every rule of the state machine is data that can
 /// be validated, persisted to TOML/JSON and swapped live.
@@ -83,12 +128,13 @@ impl BreakerConfig {
         }
     }
 
-    /// The seed default for one of the four named services, so callers need not repeat the table.
+    /// The built-in default of a service in [`SERVICE_DEFAULTS`] (`torznab` for the indexer
+    /// breakers), so callers need not repeat the table.
     pub fn seed(service: &str) -> Option<Self> {
-        SEED_DEFAULTS
+        SERVICE_DEFAULTS
             .iter()
-            .find(|(name, _, _)| *name == service)
-            .map(|&(_, threshold, timeout)| Self::with_defaults(threshold, timeout))
+            .find(|d| d.service == service)
+            .map(ServiceDefaults::config)
     }
 
     /// Checks every field and names the first bad one, so an invalid update is rejected whole

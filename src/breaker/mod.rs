@@ -43,7 +43,8 @@ mod tests;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
-    BreakerConfig, BreakerConfigPatch, MAX_HALF_OPEN_CALLS, MAX_WINDOW_SIZE, SEED_DEFAULTS,
+    BreakerConfig, BreakerConfigPatch, ServiceDefaults, MAX_HALF_OPEN_CALLS, MAX_WINDOW_SIZE,
+    SEED_DEFAULTS, SERVICE_DEFAULTS,
 };
 pub use events::{BreakerEvent, EventHub, Listener, DEFAULT_EVENT_CAPACITY};
 pub use machine::CircuitBreaker;

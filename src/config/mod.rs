@@ -14,7 +14,7 @@ pub use layer::{load, ConfigError, Loaded, Sources};
 pub use library::{AutomationConfig, LibraryConfig, TOKENS as NAMING_TOKENS};
 pub use live::{spawn_reloader, LiveConfig, ReloadOutcome};
 pub use secret::Secret;
-pub use template::{write_initial_file, write_private as write_secret_file, CONFIG_TEMPLATE};
+pub use template::{config_template, write_initial_file, write_private as write_secret_file};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -168,16 +168,15 @@ impl BreakersConfig {
 }
 
 impl Default for BreakersConfig {
+    /// Every table from the breaker module's one [`crate::breaker::SERVICE_DEFAULTS`].
     fn default() -> Self {
+        let seed = |service| BreakerSettings::seed(service).expect("a built-in breaker");
         BreakersConfig {
-            tmdb: BreakerSettings::with_defaults(5, 60),
-            hdbits: BreakerSettings::with_defaults(3, 90),
-            qbittorrent: BreakerSettings::with_defaults(3, 30),
-            database: BreakerSettings {
-                call_timeout_ms: 5_000,
-                ..BreakerSettings::with_defaults(2, 15)
-            },
-            torznab: BreakerSettings::with_defaults(3, 90),
+            tmdb: seed("tmdb"),
+            hdbits: seed("hdbits"),
+            qbittorrent: seed("qbittorrent"),
+            database: seed("database"),
+            torznab: seed("torznab"),
             torznab_overrides: BTreeMap::new(),
         }
     }

@@ -1,11 +1,14 @@
 //! The config file written on first start: every default, with a comment saying what it does.
-//! A unit test keeps it equal to `Config::default()`.
+//! A unit test keeps it equal to `Config::default()`; the breaker tables come from the breaker
+//! module's defaults table.
 
 use std::io::Write;
 use std::path::Path;
 
-/// The commented default configuration; `@API_KEY@` is replaced by the generated key.
-pub const CONFIG_TEMPLATE: &str = r#"# reelarr configuration. Written with the defaults on first start; edit freely.
+use crate::breaker::{BreakerConfig, SERVICE_DEFAULTS};
+
+/// The commented defaults before the breaker tables.
+const HEAD: &str = r#"# reelarr configuration. Written with the defaults on first start; edit freely.
 # Precedence: command-line flag > environment variable > this file > built-in default.
 # Changes to thresholds and timeouts are picked up within 5 seconds (or at once on SIGHUP);
 # an invalid edit is rejected whole and the running configuration stays.
@@ -61,79 +64,70 @@ login_max_failures_global = 30
 # Circuit breakers: failure_threshold consecutive failures open the breaker; after
 # recovery_timeout_seconds one trial call is let through (half-open); success closes it again.
 # env CIRCUIT_BREAKER_<SERVICE>_THRESHOLD and CIRCUIT_BREAKER_<SERVICE>_TIMEOUT_SECONDS.
-[circuit_breakers.tmdb]
-failure_threshold = 5
-recovery_timeout_seconds = 60
-# Trial calls admitted at once while half-open, and successes needed to close.
-half_open_max_calls = 1
-success_threshold = 1
-# Every call is abandoned after this long; a call slower than slow_call_ms counts as a failure.
-call_timeout_ms = 10000
-slow_call_ms = 5000
-# Optional: also open when more than this percentage of the last window_size calls failed
-# (once minimum_calls were made). Uncomment to enable.
-# failure_rate_threshold = 50.0
-window_size = 20
-minimum_calls = 10
-# Optional: grow the open period on each consecutive re-open (1.0 = off), capped, with jitter.
-backoff_multiplier = 1.0
-max_recovery_timeout_seconds = 600
-jitter_ratio = 0.0
+"#;
 
-[circuit_breakers.hdbits]
-failure_threshold = 3
-recovery_timeout_seconds = 90
-half_open_max_calls = 1
-success_threshold = 1
-call_timeout_ms = 10000
-slow_call_ms = 5000
-window_size = 20
-minimum_calls = 10
-backoff_multiplier = 1.0
-max_recovery_timeout_seconds = 600
-jitter_ratio = 0.0
+/// The commented default configuration; `@API_KEY@` is replaced by the generated key. The
+/// breaker tables are written from [`SERVICE_DEFAULTS`], so they cannot drift from the defaults.
+pub fn config_template() -> String {
+    let mut text = HEAD.to_string();
+    for (i, d) in SERVICE_DEFAULTS.iter().enumerate() {
+        if d.service == "torznab" {
+            text.push_str(TORZNAB_NOTE);
+        }
+        text.push_str(&breaker_table(d.service, &d.config(), i == 0));
+        text.push('\n');
+    }
+    text + TAIL
+}
 
-[circuit_breakers.qbittorrent]
-failure_threshold = 3
-recovery_timeout_seconds = 30
-half_open_max_calls = 1
-success_threshold = 1
-call_timeout_ms = 10000
-slow_call_ms = 5000
-window_size = 20
-minimum_calls = 10
-backoff_multiplier = 1.0
-max_recovery_timeout_seconds = 600
-jitter_ratio = 0.0
+/// Heads the `torznab` table, which no single indexer's breaker is named after.
+const TORZNAB_NOTE: &str = "# Defaults for every torznab:<name> breaker \
+                            (per-indexer tables go in [circuit_breakers.torznab_overrides.<name>]).\n";
 
-[circuit_breakers.database]
-failure_threshold = 2
-recovery_timeout_seconds = 15
-half_open_max_calls = 1
-success_threshold = 1
-call_timeout_ms = 5000
-slow_call_ms = 5000
-window_size = 20
-minimum_calls = 10
-backoff_multiplier = 1.0
-max_recovery_timeout_seconds = 600
-jitter_ratio = 0.0
+/// One `[circuit_breakers.<service>]` table; the first one carries the comments for all.
+fn breaker_table(service: &str, c: &BreakerConfig, commented: bool) -> String {
+    let note = |text: &str| {
+        if commented {
+            text.to_string()
+        } else {
+            String::new()
+        }
+    };
+    format!(
+        "[circuit_breakers.{service}]\n\
+         failure_threshold = {}\n\
+         recovery_timeout_seconds = {}\n\
+         {}half_open_max_calls = {}\n\
+         success_threshold = {}\n\
+         {}call_timeout_ms = {}\n\
+         slow_call_ms = {}\n\
+         {}window_size = {}\n\
+         minimum_calls = {}\n\
+         {}backoff_multiplier = {:?}\n\
+         max_recovery_timeout_seconds = {}\n\
+         jitter_ratio = {:?}\n",
+        c.failure_threshold,
+        c.recovery_timeout_seconds,
+        note("# Trial calls admitted at once while half-open, and successes needed to close.\n"),
+        c.half_open_max_calls,
+        c.success_threshold,
+        note("# Every call is abandoned after this long; a call slower than slow_call_ms counts as a failure.\n"),
+        c.call_timeout_ms,
+        c.slow_call_ms,
+        note("# Optional: also open when more than this percentage of the last window_size calls failed\n\
+              # (once minimum_calls were made). Uncomment to enable.\n\
+              # failure_rate_threshold = 50.0\n"),
+        c.window_size,
+        c.minimum_calls,
+        note("# Optional: grow the open period on each consecutive re-open (1.0 = off), capped, with jitter.\n"),
+        c.backoff_multiplier,
+        c.max_recovery_timeout_seconds,
+        c.jitter_ratio,
+    )
+}
 
-# Defaults for every torznab:<name> breaker (per-indexer tables go in [circuit_breakers.torznab_overrides.<name>]).
-[circuit_breakers.torznab]
-failure_threshold = 3
-recovery_timeout_seconds = 90
-half_open_max_calls = 1
-success_threshold = 1
-call_timeout_ms = 10000
-slow_call_ms = 5000
-window_size = 20
-minimum_calls = 10
-backoff_multiplier = 1.0
-max_recovery_timeout_seconds = 600
-jitter_ratio = 0.0
-
-[circuit_breakers.torznab_overrides]
+/// The commented defaults after the breaker tables.
+const TAIL: &str = r#"[circuit_breakers.torznab_overrides]
 
 [tmdb]
 # env TMDB_API_KEY (or TMDB_API_KEY_FILE). Without it TMDB is "unconfigured".
@@ -201,7 +195,7 @@ pub fn write_initial_file(path: &Path, api_key: &str) -> std::io::Result<bool> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let text = CONFIG_TEMPLATE.replace("@API_KEY@", api_key);
+    let text = config_template().replace("@API_KEY@", api_key);
     super::live::atomic_write(path, text.as_bytes())?;
     Ok(true)
 }
@@ -231,7 +225,7 @@ mod tests {
 
     #[test]
     fn template_matches_defaults() {
-        let text = CONFIG_TEMPLATE.replace("@API_KEY@", "");
+        let text = config_template().replace("@API_KEY@", "");
         let parsed: Config = toml::from_str(&text).expect("template parses");
         assert_eq!(parsed, Config::default());
     }

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};
 
+use crate::sqlite::{self, Synchronous};
+
 use super::{
     from_ms, Enqueued, JournalEntry, JournalError, JournalResult, NewOperation, OpKind, OpState,
     TorrentBytes,
@@ -14,17 +16,11 @@ use super::{
 /// Opens the file with the pragmas a durable queue needs: WAL, `synchronous=FULL` (a commit
 /// survives power loss), a real busy timeout.
 pub(super) fn connect(path: &Path) -> JournalResult<Connection> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(JournalError::Sqlite(format!(
-            "could not switch {} to WAL mode (got {mode})",
-            path.display()
-        )));
-    }
-    conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
-    Ok(conn)
+    Ok(sqlite::connect(
+        path,
+        Duration::from_secs(5),
+        Synchronous::Full,
+    )?)
 }
 
 const COLS: &str = "id, kind, info_hash, payload, torrent, state, attempts, next_attempt_at, \

@@ -342,7 +342,7 @@ async fn read_all(lite: &SqliteStore) -> Result<Vec<Vec<Vec<Lite>>>, CopyError> 
                 all.push(rows.collect::<rusqlite::Result<Vec<Vec<Lite>>>>()?);
             }
             tx.finish()?;
-            Ok(all)
+            Ok::<_, rusqlite::Error>(all)
         })
         .await?;
     Ok(data)
@@ -415,5 +415,4 @@ fn convert(kind: Kind, v: Lite) -> Result<Param, String> {
 }
 
 #[cfg(test)]
-#[path = "copy_tests.rs"]
 mod tests;

@@ -1,12 +1,14 @@
 //! Storage: the only place with SQL. A backend-neutral trait, the SQLite and PostgreSQL
-//! implementations, and their embedded migrations.
+//! implementations, and their embedded migrations. The library statements and their row
+//! mapping are written once (`library_sql.rs`, `library_rows.rs`); a backend file only runs
+//! them. Tests of module `x` live in `x/tests.rs`, cross-module ones in `tests/`.
 
-#[cfg(test)]
-pub(crate) mod conformance;
 pub mod copy;
 mod guarded;
 mod guarded_library;
 mod library;
+mod library_rows;
+mod library_sql;
 mod migrate;
 mod postgres;
 mod postgres_library;
@@ -14,6 +16,8 @@ mod postgres_migrate;
 mod snapshot;
 mod sqlite;
 mod sqlite_library;
+#[cfg(test)]
+mod tests;
 
 pub use guarded::GuardedStore;
 pub use library::{

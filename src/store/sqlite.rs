@@ -3,11 +3,12 @@
 
 use super::migrate::{current_version, latest_version, migrate};
 use super::{PoolStatus, Session, Store, StoreError, StoreResult, StoredEvent, User};
+use crate::sqlite::Synchronous;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,19 +29,11 @@ struct Inner {
     busy: Duration,
 }
 
-/// Opens one connection with the pragmas every connection must have.
-fn connect(path: &PathBuf, busy_timeout_ms: u64) -> StoreResult<Connection> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_millis(busy_timeout_ms))?;
-    // journal_mode returns a row, so it is read rather than executed.
-    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") && path.to_str() != Some(":memory:") {
-        return Err(StoreError::Io(format!(
-            "could not switch {} to WAL mode (got {mode})",
-            path.display()
-        )));
-    }
-    conn.execute_batch("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
+/// Opens one connection with the pragmas every store connection must have.
+fn connect(path: &Path, busy_timeout_ms: u64) -> StoreResult<Connection> {
+    let busy = Duration::from_millis(busy_timeout_ms);
+    let conn = crate::sqlite::connect(path, busy, Synchronous::Normal)?;
+    super::sqlite_library::add_now(&conn)?;
     Ok(conn)
 }
 
@@ -75,9 +68,9 @@ impl SqliteStore {
     }
 
     /// Runs `f` on a read connection on the blocking pool.
-    pub(super) async fn read<T: Send + 'static>(
+    pub(super) async fn read<T: Send + 'static, E: Into<StoreError>>(
         &self,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+        f: impl FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     ) -> StoreResult<T> {
         let inner = self.inner.clone();
         run_blocking(move |gone| {
@@ -87,15 +80,15 @@ impl SqliteStore {
                 .ok_or(StoreError::Busy)?;
             gone.check()?;
             let _active = ActiveGuard::new(&inner.active);
-            f(&conn).map_err(StoreError::from)
+            f(&conn).map_err(Into::into)
         })
         .await
     }
 
     /// Runs `f` on the single writer connection on the blocking pool.
-    pub(super) async fn write<T: Send + 'static>(
+    pub(super) async fn write<T: Send + 'static, E: Into<StoreError>>(
         &self,
-        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+        f: impl FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     ) -> StoreResult<T> {
         let inner = self.inner.clone();
         run_blocking(move |gone| {
@@ -107,7 +100,7 @@ impl SqliteStore {
             // must not happen later behind its back.
             gone.check()?;
             let _active = ActiveGuard::new(&inner.active);
-            f(&mut conn).map_err(StoreError::from)
+            f(&mut conn).map_err(Into::into)
         })
         .await
     }
@@ -363,93 +356,4 @@ impl Store for SqliteStore {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    async fn store() -> (tempfile::TempDir, SqliteStore) {
-        let dir = tempfile::tempdir().unwrap();
-        let s = SqliteStore::open(dir.path().join("t.db"), 1000, 2)
-            .await
-            .unwrap();
-        (dir, s)
-    }
-
-    #[tokio::test]
-    async fn pragmas_are_set_on_every_connection() {
-        let (_d, s) = store().await;
-        let check = |c: &Connection| {
-            let mode: String = c
-                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-                .unwrap();
-            let fk: i64 = c
-                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
-                .unwrap();
-            let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
-            let busy: i64 = c
-                .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
-                .unwrap();
-            assert_eq!((mode.as_str(), fk, sync, busy), ("wal", 1, 1, 1000));
-        };
-        check(&s.inner.writer.lock());
-        for r in &s.inner.readers {
-            check(&r.lock());
-        }
-    }
-
-    #[tokio::test]
-    async fn ping_checks_the_write_path_while_reads_go_on() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.db");
-        let s = SqliteStore::open(path.clone(), 100, 2).await.unwrap();
-        s.ping().await.unwrap();
-        // Another process (here: another connection) holds the write lock.
-        let other = Connection::open(&path).unwrap();
-        other.execute_batch("BEGIN EXCLUSIVE").unwrap();
-        assert!(matches!(s.ping().await, Err(StoreError::Busy)));
-        assert!(matches!(
-            crate::store::LibraryStore::add_tag(&s, "x").await,
-            Err(StoreError::Busy)
-        ));
-        // WAL: readers are not blocked behind the foreign writer.
-        assert!(crate::store::LibraryStore::tags(&s)
-            .await
-            .unwrap()
-            .is_empty());
-        other.execute_batch("COMMIT").unwrap();
-        s.ping().await.unwrap();
-    }
-
-    #[tokio::test]
-    // Holding the writer across awaits is the point: it stands for a long write in progress.
-    #[allow(clippy::await_holding_lock)]
-    async fn a_queued_call_is_bounded_by_the_busy_timeout_and_never_runs_late() {
-        use crate::store::LibraryStore;
-        let dir = tempfile::tempdir().unwrap();
-        let s = SqliteStore::open(dir.path().join("t.db"), 100, 1)
-            .await
-            .unwrap();
-        let held = s.inner.writer.lock();
-        // Waiting for our own writer connection is bounded too: Busy, not a hang.
-        assert!(matches!(s.add_tag("busy").await, Err(StoreError::Busy)));
-        // A caller that gives up first (the breaker's call timeout) ...
-        let gave_up = tokio::time::timeout(Duration::from_millis(20), s.add_tag("late")).await;
-        assert!(gave_up.is_err());
-        drop(held);
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        // ... was told it failed, so the write must not have happened behind its back.
-        assert!(s.tags().await.unwrap().is_empty());
-        s.add_tag("now").await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn library_conformance() {
-        let (_d, s) = store().await;
-        crate::store::conformance::library_suite(&s).await;
-    }
-
-    #[tokio::test]
-    async fn users_sessions_and_events() {
-        let (_d, s) = store().await;
-        crate::store::conformance::accounts_suite(&s, latest_version()).await;
-    }
-}
+mod tests;

@@ -1,10 +1,10 @@
 //! One behavioural test suite for every backend: the SQLite tests run it now, and a PostgreSQL
 //! backend must pass the same function unchanged.
 
-use super::{
+use crate::domain::movie::{BlocklistEntry, NewMovie};
+use crate::store::{
     HistoryQuery, NewHistory, NewMovieFile, Session, Store, StoreError, StoredEvent, MAX_PAGE_SIZE,
 };
-use crate::domain::movie::{BlocklistEntry, NewMovie};
 use chrono::Utc;
 use serde_json::json;
 

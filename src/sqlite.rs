@@ -1,0 +1,128 @@
+//! The one way reelarr opens an embedded SQLite file, shared by the store and the retry journal
+//! so neither imports the other: WAL, a real busy timeout, the caller's `synchronous` level,
+//! foreign keys on, and ordered embedded migrations, each in its own transaction, refusing a
+//! file written by a newer reelarr instead of silently misreading it.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+/// Why opening or migrating failed; the store and the journal each map it onto their own error.
+#[derive(Debug)]
+pub enum OpenError {
+    /// SQLite itself reported an error.
+    Sqlite(rusqlite::Error),
+    /// The file would not switch to WAL mode; the message names the file and the mode it kept.
+    NotWal(String),
+    /// A migration's SQL failed: "migration VERSION (NAME) failed: ERROR".
+    Migration(String),
+    /// The file is at a schema version newer than this build knows.
+    TooNew { found: i64, supported: i64 },
+}
+
+impl From<rusqlite::Error> for OpenError {
+    fn from(e: rusqlite::Error) -> Self {
+        OpenError::Sqlite(e)
+    }
+}
+
+/// How hard a commit is pushed to disk: the journal's grabs must survive power loss (`Full`);
+/// the store trades the last commits for speed (`Normal`, safe against corruption under WAL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synchronous {
+    Normal,
+    Full,
+}
+
+/// Opens one connection with the pragmas every connection must have. An in-memory database
+/// (`:memory:`) cannot use WAL and is let through in its own mode.
+pub fn connect(
+    path: &Path,
+    busy_timeout: Duration,
+    synchronous: Synchronous,
+) -> Result<Connection, OpenError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(busy_timeout)?;
+    // journal_mode returns a row, so it is read rather than executed.
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") && path.to_str() != Some(":memory:") {
+        return Err(OpenError::NotWal(format!(
+            "could not switch {} to WAL mode (got {mode})",
+            path.display()
+        )));
+    }
+    let sync = match synchronous {
+        Synchronous::Normal => "NORMAL",
+        Synchronous::Full => "FULL",
+    };
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys=ON; PRAGMA synchronous={sync};"
+    ))?;
+    Ok(conn)
+}
+
+/// An embedded, append-only migration list and the table that records which versions ran.
+pub struct Migrations {
+    /// Bookkeeping table (`version`, `name`, `applied_at`).
+    pub table: &'static str,
+    /// (version, name, SQL) in order. Append only: never edit a released migration.
+    pub list: &'static [(i64, &'static str, &'static str)],
+    /// What the log line calls these migrations ("database", "retry-journal").
+    pub label: &'static str,
+}
+
+impl Migrations {
+    /// The version a fully migrated file has.
+    pub const fn latest(&self) -> i64 {
+        match self.list.last() {
+            Some(m) => m.0,
+            None => 0,
+        }
+    }
+
+    /// The highest applied version, 0 for a fresh file.
+    pub fn current(&self, conn: &Connection) -> Result<i64, OpenError> {
+        let sql = format!("SELECT COALESCE(MAX(version), 0) FROM {}", self.table);
+        Ok(conn.query_row(&sql, [], |r| r.get(0))?)
+    }
+
+    /// Brings the file up to `target` (normally [`Migrations::latest`]), each migration in its
+    /// own transaction; returns the versions applied.
+    pub fn apply(&self, conn: &mut Connection, target: i64) -> Result<Vec<i64>, OpenError> {
+        conn.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS {} (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )",
+            self.table
+        ))?;
+        let current = self.current(conn)?;
+        if current > self.latest() {
+            return Err(OpenError::TooNew {
+                found: current,
+                supported: self.latest(),
+            });
+        }
+        let insert = format!(
+            "INSERT INTO {} (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            self.table
+        );
+        let mut applied = Vec::new();
+        for (version, name, sql) in self.list.iter().filter(|m| m.0 > current && m.0 <= target) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql).map_err(|e| {
+                OpenError::Migration(format!("migration {version} ({name}) failed: {e}"))
+            })?;
+            tx.execute(
+                &insert,
+                rusqlite::params![version, name, chrono::Utc::now().to_rfc3339()],
+            )?;
+            tx.commit()?;
+            tracing::info!(version, name, "applied {} migration", self.label);
+            applied.push(*version);
+        }
+        Ok(applied)
+    }
+}
