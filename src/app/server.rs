@@ -26,11 +26,22 @@ use warp::Filter;
 /// outgoing calls.
 const FD_RESERVE: u64 = 64;
 
+/// Connections being answered "too many connections" at once, at most (half of `FD_RESERVE`);
+/// each holds a descriptor for up to a second.
+const MAX_REFUSING: usize = 32;
+
 /// Connection limits of the server (from `[server]`, read at start).
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub header_read_timeout: Duration,
     pub max_connections: usize,
+}
+
+/// Connections being answered "too many connections", and the accept loop waiting for one to end.
+#[derive(Default)]
+struct Refusals {
+    count: AtomicUsize,
+    waiter: parking_lot::Mutex<Option<std::task::Waker>>,
 }
 
 /// Decrements the open-connection count when the connection's service is dropped.
@@ -146,16 +157,34 @@ where
         .map_err(std::io::Error::other)?;
     incoming.set_nodelay(true);
     let max = limits.max_connections;
+    let refusals = Arc::new(Refusals::default());
     let idle_after = limits.header_read_timeout;
     let accept = hyper::server::accept::poll_fn(move |cx| loop {
+        // While too many refusals are in progress, leave new connections in the kernel's
+        // backlog (they wait a moment) instead of taking descriptors we may not have.
+        if refusals.count.load(Ordering::Acquire) >= MAX_REFUSING {
+            *refusals.waiter.lock() = Some(cx.waker().clone());
+            if refusals.count.load(Ordering::Acquire) >= MAX_REFUSING {
+                return Poll::Pending;
+            }
+        }
         match Pin::new(&mut incoming).poll_accept(cx) {
             Poll::Ready(Some(Ok(conn))) if open.load(Ordering::Relaxed) >= max => {
-                tracing::warn!(
-                    peer = %conn.remote_addr(),
-                    limit = max,
-                    "connection refused: too many open connections"
-                );
-                tokio::spawn(refuse(conn, max));
+                if refusals.count.fetch_add(1, Ordering::AcqRel) == 0 {
+                    tracing::warn!(
+                        peer = %conn.remote_addr(),
+                        limit = max,
+                        "refusing connections: too many open"
+                    );
+                }
+                let done = refusals.clone();
+                tokio::spawn(async move {
+                    refuse(conn, max).await;
+                    done.count.fetch_sub(1, Ordering::AcqRel);
+                    if let Some(w) = done.waiter.lock().take() {
+                        w.wake();
+                    }
+                });
             }
             Poll::Ready(Some(Ok(conn))) => {
                 return Poll::Ready(Some(Ok(IdleStream::new(conn, idle_after))))

@@ -143,7 +143,7 @@ async fn hundreds_of_idle_connections_under_a_256_file_limit() {
     assert!(idle.len() > 300, "opened {} connections", idle.len());
     std::thread::sleep(Duration::from_millis(300));
     let quick = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
     let mut answered = 0;
