@@ -62,6 +62,11 @@ pub fn connect(
     Ok(conn)
 }
 
+/// First line of a migration that rebuilds tables: it runs with foreign keys off (so dropping the
+/// old table neither cascades nor fails), and `PRAGMA foreign_key_check` must come back empty
+/// before it commits — SQLite's documented procedure for changing a table's definition.
+pub const FOREIGN_KEYS_OFF: &str = "-- reelarr: foreign_keys=off";
+
 /// An embedded, append-only migration list and the table that records which versions ran.
 pub struct Migrations {
     /// Bookkeeping table (`version`, `name`, `applied_at`).
@@ -111,15 +116,40 @@ impl Migrations {
         );
         let mut applied = Vec::new();
         for (version, name, sql) in self.list.iter().filter(|m| m.0 > current && m.0 <= target) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql).map_err(|e| {
-                OpenError::Migration(format!("migration {version} ({name}) failed: {e}"))
-            })?;
-            tx.execute(
-                &insert,
-                rusqlite::params![version, name, chrono::Utc::now().to_rfc3339()],
-            )?;
-            tx.commit()?;
+            let rebuild = sql.starts_with(FOREIGN_KEYS_OFF);
+            if rebuild {
+                // A no-op inside a transaction, so it is set before this one begins.
+                conn.execute_batch("PRAGMA foreign_keys=OFF")?;
+            }
+            let result = (|| {
+                let failed = |e: rusqlite::Error| {
+                    OpenError::Migration(format!("migration {version} ({name}) failed: {e}"))
+                };
+                let tx = conn.transaction()?;
+                tx.execute_batch(sql).map_err(failed)?;
+                if rebuild {
+                    let broken: i64 = tx
+                        .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                            r.get(0)
+                        })
+                        .map_err(failed)?;
+                    if broken > 0 {
+                        return Err(OpenError::Migration(format!(
+                            "migration {version} ({name}) failed: {broken} rows break a foreign key"
+                        )));
+                    }
+                }
+                tx.execute(
+                    &insert,
+                    rusqlite::params![version, name, chrono::Utc::now().to_rfc3339()],
+                )?;
+                tx.commit()?;
+                Ok(())
+            })();
+            if rebuild {
+                conn.execute_batch("PRAGMA foreign_keys=ON")?;
+            }
+            result?;
             tracing::info!(version, name, "applied {} migration", self.label);
             applied.push(*version);
         }

@@ -22,6 +22,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "library",
         include_str!("../../migrations/sqlite/0003_library.sql"),
     ),
+    (
+        4,
+        "never_reuse_ids",
+        include_str!("../../migrations/sqlite/0004_never_reuse_ids.sql"),
+    ),
 ];
 
 /// The store's migrations, recorded in `schema_migrations`.

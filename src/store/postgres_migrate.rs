@@ -24,6 +24,11 @@ pub const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         "library",
         include_str!("../../migrations/postgres/0003_library.sql"),
     ),
+    (
+        4,
+        "never_reuse_ids",
+        include_str!("../../migrations/postgres/0004_never_reuse_ids.sql"),
+    ),
 ];
 
 /// The advisory-lock key that serialises migrations across processes ("reelarr" in ASCII).

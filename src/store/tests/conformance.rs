@@ -170,6 +170,12 @@ pub async fn library_suite(s: &dyn Store) {
         8,
         "history outlives the movie"
     );
+    // Radarr never reuses ids (Overseerr keeps them): the deleted newest movie's id stays retired.
+    let again = s
+        .add_movie(&new_movie(604, m.quality_profile_id))
+        .await
+        .unwrap();
+    assert!(again.id > m.id, "id {} was handed out again", again.id);
 }
 
 /// `history_query`: filters by movies, event types and download id, both orders, big pages.
