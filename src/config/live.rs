@@ -164,10 +164,15 @@ pub fn spawn_reloader(live: LiveConfig) -> tokio::task::JoinHandle<()> {
 }
 
 /// Writes `bytes` to `path` via a temporary file and rename, so a crash never leaves half a file.
+/// A write that fails (a full disk) removes its temporary file instead of leaving it behind.
 pub(crate) fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-    super::template::write_private(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)?;
+    if let Err(e) =
+        super::template::write_private(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path))
+    {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     if let Some(dir) = path.parent() {
         if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
@@ -232,6 +237,24 @@ fn bad(msg: &str) -> std::io::Error {
 mod tests {
     use super::*;
     use crate::config::template::write_initial_file;
+
+    #[test]
+    fn a_failed_atomic_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // The target is a directory, so the final rename fails after the temporary file is written.
+        let target = dir.path().join("config.toml");
+        std::fs::create_dir(&target).unwrap();
+        assert!(atomic_write(&target, b"x = 1\n").is_err());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            left,
+            vec![std::ffi::OsString::from("config.toml")],
+            "{left:?}"
+        );
+    }
 
     fn setup() -> (tempfile::TempDir, LiveConfig) {
         let dir = tempfile::tempdir().unwrap();
