@@ -32,6 +32,11 @@ pub struct AppState {
     pub tracker: Arc<crate::services::tracking::Tracker>,
     /// Search → grab → import, the commands that run it, and the scheduler.
     pub automation: crate::services::automation::Automation,
+    /// Movies, profiles, root folders, tags and the views over them: what the HTTP layer uses
+    /// instead of the store.
+    pub library: crate::services::library::LibraryService,
+    /// Circuit-breaker history (this run's ring merged with stored events).
+    pub breaker_events: crate::services::breaker_events::BreakerEvents,
     pub started: Instant,
     pub start_time: chrono::DateTime<chrono::Utc>,
     /// Open HTTP connections, maintained by the server.
@@ -77,7 +82,7 @@ impl AppState {
         let alerts = Alerts::start(config.clone(), http.clone(), breakers.clock().clone());
         let a2 = alerts.clone();
         breakers.add_listener(Arc::new(move |ev| a2.on_event(ev)));
-        crate::resilience::persist_events(&breakers, store.clone());
+        crate::services::breaker_events::persist_events(&breakers, store.clone());
         let services = crate::wiring::build(&cfg, &breakers, &http).await?;
         let auth = AuthService::new(store.clone(), config.clone());
         let generated = auth
@@ -93,6 +98,16 @@ impl AppState {
             tracker.clone(),
             config.clone(),
         );
+        let library = crate::services::library::LibraryService::new(
+            store.clone(),
+            services.metadata.clone(),
+            services.downloads.clone(),
+            tracker.clone(),
+            automation.clone(),
+            config.clone(),
+        );
+        let breaker_events =
+            crate::services::breaker_events::BreakerEvents::new(breakers.clone(), store.clone());
         let state = Arc::new(AppState {
             config,
             store,
@@ -105,6 +120,8 @@ impl AppState {
             services,
             tracker,
             automation,
+            library,
+            breaker_events,
             started: Instant::now(),
             start_time: chrono::Utc::now(),
             connections: Arc::new(AtomicUsize::new(0)),

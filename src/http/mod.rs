@@ -13,6 +13,9 @@ mod search;
 mod ui;
 mod v3;
 
+#[cfg(test)]
+mod boundary_tests;
+
 use crate::app::AppState;
 use std::convert::Infallible;
 use std::net::SocketAddr;
