@@ -294,3 +294,46 @@ macro_rules! reject_with_answer {
     )*};
 }
 reject_with_answer!(ServiceError, MetadataError, DownloadError);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_errors_keep_their_answers() {
+        let a = ApiError::from(ServiceError::DatabaseUnavailable {
+            retry_after_seconds: 7,
+            detail: "breaker open".into(),
+        });
+        assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(a.code, "database_unavailable");
+        assert_eq!(a.extra["service"], "database");
+        assert_eq!(a.retry_after, Some(7));
+
+        let a = ApiError::from(ServiceError::invalid("movie_exists", "added").with("tmdbId", 603));
+        assert_eq!(
+            (a.status, a.code),
+            (StatusCode::BAD_REQUEST, "movie_exists")
+        );
+        assert_eq!(a.extra["tmdbId"], 603);
+
+        let a = ApiError::from(ServiceError::Conflict {
+            code: "unsafe_path",
+            message: "no".into(),
+        });
+        assert_eq!(
+            (a.status, a.code, a.message.as_str()),
+            (StatusCode::CONFLICT, "unsafe_path", "no")
+        );
+
+        let a = ApiError::from(ServiceError::Database("disk I/O".into()));
+        assert_eq!(a.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            a.message,
+            "internal error while using the database; see the server log"
+        );
+
+        let a = ApiError::from(ServiceError::NotFound("no movie 7".into()));
+        assert_eq!((a.status, a.code), (StatusCode::NOT_FOUND, "not_found"));
+    }
+}

@@ -70,6 +70,44 @@ pub fn folder_name(title: &str, year: i32) -> String {
     )
 }
 
+/// The TMDB id (a positive number that fits TMDB's u32) and the profile id an add needs,
+/// checked before anything is read.
+fn required_ids(b: &AddMovie) -> Result<(i64, i64)> {
+    let tmdb_id = b
+        .tmdb_id
+        .filter(|id| *id > 0 && *id <= u32::MAX as i64)
+        .ok_or_else(|| invalid_movie("tmdbId (a positive number) is required"))?;
+    let profile_id = b
+        .quality_profile_id
+        .ok_or_else(|| invalid_movie("qualityProfileId is required"))?;
+    Ok((tmdb_id, profile_id))
+}
+
+/// Title and year from TMDB's metadata when it has them, else the client's; without a title
+/// the movie cannot be named.
+fn title_and_year(
+    metadata: &Value,
+    title: Option<String>,
+    year: Option<i32>,
+) -> Result<(String, i32)> {
+    let title = metadata["title"]
+        .as_str()
+        .map(str::to_string)
+        .or(title)
+        .unwrap_or_default();
+    if title.trim().is_empty() {
+        return Err(invalid_movie(
+            "title is required when TMDB cannot be reached",
+        ));
+    }
+    let year = metadata["year"]
+        .as_i64()
+        .map(|y| y as i32)
+        .or(year)
+        .unwrap_or(0);
+    Ok((title, year))
+}
+
 /// The movie's path: the client's own, else the root folder plus [`folder_name`].
 fn movie_path(path: Option<String>, root: &str, title: &str, year: i32) -> Result<String> {
     match path {
@@ -97,13 +135,7 @@ impl LibraryService {
 
     /// Adds a movie (see the module doc); errors name what is wrong with the request.
     pub async fn add_movie(&self, b: AddMovie) -> Result<Movie> {
-        let tmdb_id = b
-            .tmdb_id
-            .filter(|id| *id > 0 && *id <= u32::MAX as i64)
-            .ok_or_else(|| invalid_movie("tmdbId (a positive number) is required"))?;
-        let profile_id = b
-            .quality_profile_id
-            .ok_or_else(|| invalid_movie("qualityProfileId is required"))?;
+        let (tmdb_id, profile_id) = required_ids(&b)?;
         if !self
             .store
             .profiles()
@@ -137,21 +169,7 @@ impl LibraryService {
                 )
             }
         };
-        let title = metadata["title"]
-            .as_str()
-            .map(str::to_string)
-            .or(b.title)
-            .unwrap_or_default();
-        if title.trim().is_empty() {
-            return Err(invalid_movie(
-                "title is required when TMDB cannot be reached",
-            ));
-        }
-        let year = metadata["year"]
-            .as_i64()
-            .map(|y| y as i32)
-            .or(b.year)
-            .unwrap_or(0);
+        let (title, year) = title_and_year(&metadata, b.title, b.year)?;
         let root = b
             .root_folder_path
             .unwrap_or_default()
@@ -283,6 +301,49 @@ mod tests {
             }
         ));
         assert_eq!(e.to_string(), "rootFolderPath or path is required");
+    }
+
+    #[test]
+    fn adds_need_a_tmdb_id_and_a_profile() {
+        let mut b = AddMovie {
+            tmdb_id: Some(603),
+            quality_profile_id: Some(1),
+            ..AddMovie::default()
+        };
+        assert_eq!(required_ids(&b).unwrap(), (603, 1));
+        for bad in [None, Some(0), Some(-1), Some(u32::MAX as i64 + 1)] {
+            b.tmdb_id = bad;
+            let e = required_ids(&b).unwrap_err();
+            assert_eq!(e.to_string(), "tmdbId (a positive number) is required");
+        }
+        b.tmdb_id = Some(603);
+        b.quality_profile_id = None;
+        let e = required_ids(&b).unwrap_err();
+        assert_eq!(e.to_string(), "qualityProfileId is required");
+    }
+
+    #[test]
+    fn tmdb_metadata_wins_and_the_client_fills_in() {
+        let tmdb = json!({"title": "The Matrix", "year": 1999});
+        assert_eq!(
+            title_and_year(&tmdb, Some("Matrix".into()), Some(2000)).unwrap(),
+            ("The Matrix".to_string(), 1999)
+        );
+        // TMDB unreachable: the fallback metadata has the client's values (or nulls).
+        let fallback = json!({"tmdbId": 603, "title": null, "year": null});
+        assert_eq!(
+            title_and_year(&fallback, Some("Matrix".into()), Some(2000)).unwrap(),
+            ("Matrix".to_string(), 2000)
+        );
+        assert_eq!(
+            title_and_year(&fallback, Some("Matrix".into()), None).unwrap(),
+            ("Matrix".to_string(), 0)
+        );
+        let e = title_and_year(&fallback, Some("  ".into()), None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "title is required when TMDB cannot be reached"
+        );
     }
 
     #[test]
