@@ -10,6 +10,8 @@ use crate::config::LiveConfig;
 use crate::health::{Health, ProcessInfo};
 use crate::metrics::HttpMetrics;
 use crate::services::automation::Automation;
+use crate::services::breaker_events::BreakerEvents;
+use crate::services::library::LibraryService;
 use crate::services::tracking::Tracker;
 use crate::services::Services;
 use crate::store::Store;
@@ -32,6 +34,11 @@ pub struct AppState {
     pub tracker: Arc<Tracker>,
     /// Search → grab → import, the commands that run it, and the scheduler.
     pub automation: Automation,
+    /// Movies, profiles, root folders, tags and the views over them: what the HTTP layer uses
+    /// instead of the store.
+    pub library: LibraryService,
+    /// Circuit-breaker history (this run's ring merged with stored events).
+    pub breaker_events: BreakerEvents,
     /// Start time and open connections.
     pub process: Arc<ProcessInfo>,
 }

@@ -57,7 +57,7 @@ pub async fn build(
     let alerts = Alerts::start(config.clone(), http.clone(), breakers.clock().clone());
     let a2 = alerts.clone();
     breakers.add_listener(Arc::new(move |ev| a2.on_event(ev)));
-    resilience::persist_events(&breakers, store.clone());
+    crate::services::breaker_events::persist_events(&breakers, store.clone());
     let services = wiring::build(&cfg, &breakers, &http).await?;
     let auth = AuthService::new(store.clone(), config.clone());
     let generated = auth
@@ -73,6 +73,16 @@ pub async fn build(
         tracker.clone(),
         config.clone(),
     );
+    let library = crate::services::library::LibraryService::new(
+        store.clone(),
+        services.metadata.clone(),
+        services.downloads.clone(),
+        tracker.clone(),
+        automation.clone(),
+        config.clone(),
+    );
+    let breaker_events =
+        crate::services::breaker_events::BreakerEvents::new(breakers.clone(), store.clone());
     let process = Arc::new(ProcessInfo::now());
     let health = Arc::new(Health {
         config: config.clone(),
@@ -95,6 +105,8 @@ pub async fn build(
         services,
         tracker,
         automation,
+        library,
+        breaker_events,
         process,
     });
     Ok((state, generated))

@@ -190,26 +190,6 @@ struct EventsQuery {
 /// The ring holds this run's events; older history comes from the database.
 async fn events(s: &AppState, q: EventsQuery) -> Resp {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let mut out: Vec<serde_json::Value> = s
-        .breakers
-        .events(limit as usize)
-        .into_iter()
-        .map(|e| serde_json::to_value(crate::app::resilience::to_stored(&e)).unwrap_or_default())
-        .collect();
-    if out.len() < limit as usize {
-        if let Ok(stored) = s.store.breaker_events(limit).await {
-            let started = s
-                .process
-                .start_time
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-            out.extend(
-                stored
-                    .into_iter()
-                    .filter(|e| e.at < started)
-                    .map(|e| serde_json::to_value(e).unwrap_or_default()),
-            );
-        }
-    }
-    out.truncate(limit as usize);
+    let out = s.breaker_events.recent(limit, s.process.start_time).await;
     warp::reply::json(&json!(out)).into_response()
 }

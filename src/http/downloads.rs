@@ -7,10 +7,7 @@ use super::body;
 use super::error::ApiError;
 use super::with_state;
 use crate::auth::Principal;
-use crate::clients::qbittorrent::AddSource;
-use crate::config::Secret;
-use crate::journal::{JournalEntry, JournalError};
-use crate::services::downloads::{DownloadError, Grab, SubmitOutcome};
+use crate::services::downloads::{Grab, JournalEntry, SubmitOutcome};
 use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -43,11 +40,6 @@ struct FileQuery {
     movie_id: Option<i64>,
 }
 
-fn journal_error(e: JournalError) -> Rejection {
-    tracing::error!(error = %e, "retry journal error");
-    ApiError::internal("using the qBittorrent retry journal").reject()
-}
-
 fn entry_json(e: &JournalEntry) -> Value {
     json!({
         "id": e.id,
@@ -66,19 +58,7 @@ fn entry_json(e: &JournalEntry) -> Value {
 }
 
 async fn submit(s: &AppState, grab: Grab) -> Result<Resp, Rejection> {
-    let outcome = s
-        .services
-        .downloads
-        .submit(grab)
-        .await
-        .map_err(|e| match e {
-            DownloadError::Invalid(m) => ApiError::bad_request("invalid_grab", m).reject(),
-            DownloadError::Journal(j) => journal_error(j),
-            other => {
-                tracing::error!(error = %other, "grab failed");
-                ApiError::internal("sending the grab").reject()
-            }
-        })?;
+    let outcome = s.services.downloads.submit(grab).await?;
     let (status, body) = match outcome {
         SubmitOutcome::Sent { id } => (StatusCode::CREATED, json!({"status": "sent", "id": id})),
         SubmitOutcome::Queued { id, reason } => (
@@ -102,11 +82,9 @@ async fn submit(s: &AppState, grab: Grab) -> Result<Resp, Rejection> {
 }
 
 fn grab_from_json(b: GrabBody) -> Result<Grab, Rejection> {
-    let source = match (b.magnet, b.url) {
-        (Some(m), None) if m.starts_with("magnet:?") => AddSource::Magnet(m),
-        (None, Some(u)) if u.starts_with("http://") || u.starts_with("https://") => {
-            AddSource::Url(Secret::new(u))
-        }
+    let mut g = match (b.magnet, b.url) {
+        (Some(m), None) if m.starts_with("magnet:?") => Grab::magnet(m),
+        (None, Some(u)) if u.starts_with("http://") || u.starts_with("https://") => Grab::url(u),
         (Some(_), None) => {
             return Err(
                 ApiError::bad_request("invalid_magnet", "magnet must start with magnet:?").reject(),
@@ -125,7 +103,6 @@ fn grab_from_json(b: GrabBody) -> Result<Grab, Rejection> {
         )
         .reject()),
     };
-    let mut g = Grab::new(source);
     g.info_hash = b.info_hash;
     g.title = b.title;
     g.movie_id = b.movie_id;
@@ -168,10 +145,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and_then(
             |_: Principal, s: Arc<AppState>, q: FileQuery, raw: bytes::Bytes| async move {
                 let name = q.title.clone().unwrap_or_else(|| "upload.torrent".into());
-                let mut g = Grab::new(AddSource::TorrentFile {
-                    name,
-                    bytes: raw.to_vec(),
-                });
+                let mut g = Grab::torrent_file(name, raw.to_vec());
                 g.title = q.title;
                 g.movie_id = q.movie_id;
                 submit(&s, g).await
@@ -182,8 +156,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(require(state.clone()))
         .and(with_state(state.clone()))
         .and_then(|_: Principal, s: Arc<AppState>| async move {
-            let j = s.services.downloads.journal();
-            let entries = j.list().await.map_err(journal_error)?;
+            let entries = s.services.downloads.operations().await?;
             let pending = entries
                 .iter()
                 .filter(|e| e.state.as_str() != "dead")
@@ -202,13 +175,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(require(state.clone()))
         .and(with_state(state.clone()))
         .and_then(|id: i64, _: Principal, s: Arc<AppState>| async move {
-            match s
-                .services
-                .downloads
-                .retry_now(id)
-                .await
-                .map_err(journal_error)?
-            {
+            match s.services.downloads.retry_now(id).await? {
                 Some(e) => Ok(warp::reply::json(&entry_json(&e)).into_response()),
                 None => Err(ApiError::not_found(format!("no queued operation {id}")).reject()),
             }
@@ -218,13 +185,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(require(state.clone()))
         .and(with_state(state))
         .and_then(|id: i64, _: Principal, s: Arc<AppState>| async move {
-            if s.services
-                .downloads
-                .journal()
-                .delete(id)
-                .await
-                .map_err(journal_error)?
-            {
+            if s.services.downloads.delete_operation(id).await? {
                 Ok(warp::reply::json(&json!({"deleted": id})).into_response())
             } else {
                 Err(ApiError::not_found(format!("no queued operation {id}")).reject())

@@ -2,7 +2,9 @@
 //! `{"error": "<code>", "message": "<sentence>", ...}` with the right status.
 
 use crate::auth::AuthError;
-use crate::store::StoreError;
+use crate::services::downloads::DownloadError;
+use crate::services::metadata::MetadataError;
+use crate::services::ServiceError;
 use serde_json::{json, Map, Value};
 use std::convert::Infallible;
 use warp::http::{header, StatusCode};
@@ -102,28 +104,85 @@ impl ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        if e.is_outage() {
-            tracing::warn!(error = %e, "database unavailable");
-            let retry = match e {
-                StoreError::Unavailable {
-                    retry_after_seconds,
-                } => retry_after_seconds,
-                _ => 5,
-            };
-            ApiError::new(
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound(m) => ApiError::not_found(m),
+            ServiceError::Invalid {
+                code,
+                message,
+                extra,
+            } => {
+                let mut a = ApiError::bad_request(code, message);
+                a.extra = extra;
+                a
+            }
+            ServiceError::Conflict { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, code, message)
+            }
+            ServiceError::DatabaseUnavailable {
+                retry_after_seconds,
+                detail,
+            } => {
+                tracing::warn!(error = %detail, "database unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_unavailable",
+                    "the database is unavailable right now; try again shortly",
+                )
+                .with("service", "database")
+                .retry_after(retry_after_seconds)
+            }
+            ServiceError::Database(detail) => {
+                tracing::error!(error = %detail, "database error");
+                ApiError::internal("using the database")
+            }
+            ServiceError::Internal { context, detail } => {
+                tracing::error!(error = %detail, "internal error while {context}");
+                ApiError::internal(context)
+            }
+        }
+    }
+}
+
+impl From<MetadataError> for ApiError {
+    fn from(e: MetadataError) -> Self {
+        match e {
+            MetadataError::NotFound => ApiError::not_found("movie not found on TMDB"),
+            MetadataError::BadTerm(m) => ApiError::bad_request("bad_lookup_term", m),
+            MetadataError::Misconfigured(m) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "database_unavailable",
-                "the database is unavailable right now; try again shortly",
+                "tmdb_misconfigured",
+                format!("TMDB rejected the API key: {m}"),
             )
-            .with("service", "database")
-            .retry_after(retry)
-        } else if let StoreError::Constraint(m) = &e {
-            ApiError::new(StatusCode::CONFLICT, "conflict", m.clone())
-        } else {
-            tracing::error!(error = %e, "database error");
-            ApiError::internal("using the database")
+            .with("service", "tmdb"),
+            MetadataError::Unavailable {
+                retry_after_seconds,
+                reason,
+            } => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "tmdb_unavailable",
+                format!("TMDB is unavailable ({reason}) and nothing is cached for this lookup"),
+            )
+            .with("service", "tmdb")
+            .retry_after(retry_after_seconds),
+        }
+    }
+}
+
+/// The grab and retry-queue endpoints (`/api/v1/downloads`, `/api/v1/retry-queue`).
+impl From<DownloadError> for ApiError {
+    fn from(e: DownloadError) -> Self {
+        match e {
+            DownloadError::Invalid(m) => ApiError::bad_request("invalid_grab", m),
+            DownloadError::Journal(j) => {
+                tracing::error!(error = %j, "retry journal error");
+                ApiError::internal("using the qBittorrent retry journal")
+            }
+            other => {
+                tracing::error!(error = %other, "grab failed");
+                ApiError::internal("sending the grab")
+            }
         }
     }
 }
@@ -143,7 +202,7 @@ impl From<AuthError> for ApiError {
                 e.to_string(),
             ),
             AuthError::WeakPassword(m) => ApiError::bad_request("weak_password", m),
-            AuthError::Store(s) => s.into(),
+            AuthError::Store(s) => ServiceError::from(s).into(),
         }
     }
 }
@@ -202,7 +261,7 @@ impl From<crate::services::automation::AutomationError> for ApiError {
         match e {
             E::NotFound(m) => ApiError::not_found(m),
             E::Invalid(m) => ApiError::bad_request("invalid_request", m),
-            E::Store(s) => s.into(),
+            E::Store(s) => ServiceError::from(s).into(),
             E::Download(D::Invalid(m)) => ApiError::bad_request("invalid_grab", m),
             E::Download(other) => {
                 tracing::error!(error = %other, "grab failed");
@@ -218,7 +277,63 @@ impl From<crate::services::automation::CommandError> for ApiError {
         match e {
             E::Unknown(_) => ApiError::bad_request("unknown_command", e.to_string()),
             E::Invalid(m) => ApiError::bad_request("invalid_command", m),
-            E::Store(s) => s.into(),
+            E::Store(s) => ServiceError::from(s).into(),
         }
+    }
+}
+
+/// Lets handlers (which reject with `Rejection`) use `?` on the errors that have an answer here
+/// (`ApiError` itself converts through warp's `Reject`).
+macro_rules! reject_with_answer {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Rejection {
+            fn from(e: $t) -> Self {
+                ApiError::from(e).reject()
+            }
+        }
+    )*};
+}
+reject_with_answer!(ServiceError, MetadataError, DownloadError);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_errors_keep_their_answers() {
+        let a = ApiError::from(ServiceError::DatabaseUnavailable {
+            retry_after_seconds: 7,
+            detail: "breaker open".into(),
+        });
+        assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(a.code, "database_unavailable");
+        assert_eq!(a.extra["service"], "database");
+        assert_eq!(a.retry_after, Some(7));
+
+        let a = ApiError::from(ServiceError::invalid("movie_exists", "added").with("tmdbId", 603));
+        assert_eq!(
+            (a.status, a.code),
+            (StatusCode::BAD_REQUEST, "movie_exists")
+        );
+        assert_eq!(a.extra["tmdbId"], 603);
+
+        let a = ApiError::from(ServiceError::Conflict {
+            code: "unsafe_path",
+            message: "no".into(),
+        });
+        assert_eq!(
+            (a.status, a.code, a.message.as_str()),
+            (StatusCode::CONFLICT, "unsafe_path", "no")
+        );
+
+        let a = ApiError::from(ServiceError::Database("disk I/O".into()));
+        assert_eq!(a.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            a.message,
+            "internal error while using the database; see the server log"
+        );
+
+        let a = ApiError::from(ServiceError::NotFound("no movie 7".into()));
+        assert_eq!((a.status, a.code), (StatusCode::NOT_FOUND, "not_found"));
     }
 }

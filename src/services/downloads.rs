@@ -32,7 +32,10 @@ use tokio::sync::Notify;
 
 use crate::breaker::{BreakerState, CircuitBreaker};
 use crate::clients::qbittorrent::QbitClient;
-use crate::journal::{Journal, JournalEntry, JournalError};
+use crate::journal::{Journal, JournalError};
+
+/// A journaled operation, as the retry-queue and queue views list it.
+pub use crate::journal::JournalEntry;
 
 use send::{Attempt, Settled};
 
@@ -116,10 +119,20 @@ impl Downloads {
     }
 
     /// Makes a queued or dead operation due now and wakes the replayer (`POST .../retry`).
-    pub async fn retry_now(&self, id: i64) -> Result<Option<JournalEntry>, JournalError> {
+    pub async fn retry_now(&self, id: i64) -> Result<Option<JournalEntry>, DownloadError> {
         let e = self.inner.journal.retry_now(id).await?;
         self.inner.wake.notify_one();
         Ok(e)
+    }
+
+    /// Every journaled operation, waiting and dead-lettered (`GET /api/v1/retry-queue`).
+    pub async fn operations(&self) -> Result<Vec<JournalEntry>, DownloadError> {
+        Ok(self.inner.journal.list().await?)
+    }
+
+    /// Drops operation `id` from the journal; `false` when there is none.
+    pub async fn delete_operation(&self, id: i64) -> Result<bool, DownloadError> {
+        Ok(self.inner.journal.delete(id).await?)
     }
 
     /// Starts the replayer; it runs until `shutdown` resolves. Wakes on enqueue/retry, every

@@ -2,11 +2,15 @@
 //! types here; the HTTP layer calls these.
 
 pub mod automation;
+pub mod breaker_events;
 pub mod downloads;
+pub mod error;
+pub mod library;
 pub mod metadata;
-pub mod removal;
 pub mod search;
 pub mod tracking;
+
+pub use error::ServiceError;
 
 /// The external-service layer: TMDB, the indexers and qBittorrent, each behind its breaker
 /// (built by `app::wiring`).

@@ -1,72 +1,24 @@
 //! `GET /api/v3/diskspace`: free and total bytes of each filesystem that holds a root folder or
 //! reelarr's data directory (statvfs), one entry per filesystem, named by its mount point as
-//! Radarr names drives. Also the free-space helper `rootfolder` uses.
+//! Radarr names drives (measured by the library service).
 
 use crate::auth::Principal;
 use crate::http::auth::require;
-use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::services::library::DiskSpace;
 use crate::state::AppState;
 use serde_json::{json, Value};
-use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};
 
-/// Free (available to us) and total bytes of the filesystem holding `path` (statvfs).
-pub fn disk_space(path: &str) -> Option<(u64, u64)> {
-    let c = std::ffi::CString::new(path).ok()?;
-    // SAFETY: statvfs is a plain C struct of integers, for which all-zero bytes are valid.
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a valid NUL-terminated string and `st` a writable statvfs.
-    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
-        return None;
-    }
-    let frsize = st.f_frsize as u64;
-    Some((
-        (st.f_bavail as u64).saturating_mul(frsize),
-        (st.f_blocks as u64).saturating_mul(frsize),
-    ))
-}
-
-/// The mount point of the filesystem holding `path`: the highest ancestor on the same device.
-fn mount_point(path: &Path) -> Option<(PathBuf, u64)> {
-    let path = path.canonicalize().ok()?;
-    let dev = std::fs::metadata(&path).ok()?.dev();
-    let mut top = path.clone();
-    for a in path.ancestors().skip(1) {
-        match std::fs::metadata(a) {
-            Ok(m) if m.dev() == dev => top = a.to_path_buf(),
-            _ => break,
-        }
-    }
-    Some((top, dev))
-}
-
-/// One `DiskSpaceResource` per distinct filesystem among `paths`, sorted by mount point;
-/// paths that do not exist are skipped.
-pub fn disk_resources(paths: &[PathBuf]) -> Vec<Value> {
-    let mut seen: Vec<(u64, PathBuf)> = Vec::new();
-    for p in paths {
-        if let Some((mount, dev)) = mount_point(p) {
-            if !seen.iter().any(|(d, _)| *d == dev) {
-                seen.push((dev, mount));
-            }
-        }
-    }
-    seen.sort_by(|a, b| a.1.cmp(&b.1));
-    seen.iter()
-        .filter_map(|(_, mount)| {
-            let m = mount.to_string_lossy().to_string();
-            let (free, total) = disk_space(&m)?;
-            Some(json!({
-                "path": m,
-                "label": m,
-                "freeSpace": free,
-                "totalSpace": total,
-            }))
-        })
-        .collect()
+/// Radarr's `DiskSpaceResource`.
+fn disk_json(d: &DiskSpace) -> Value {
+    json!({
+        "path": d.path,
+        "label": d.path,
+        "freeSpace": d.free,
+        "totalSpace": d.total,
+    })
 }
 
 pub fn routes(
@@ -77,35 +29,13 @@ pub fn routes(
         .and(require(state.clone()))
         .and(with_state(state))
         .and_then(|_: Principal, s: Arc<AppState>| async move {
-            let roots = s
-                .store
-                .root_folders()
-                .await
-                .map_err(|e| ApiError::from(e).reject())?;
-            let mut paths: Vec<PathBuf> = roots.iter().map(|r| PathBuf::from(&r.path)).collect();
-            paths.push(s.config.get().data_dir.clone());
-            // statvfs and metadata can block on a sick network mount: keep them off the runtime.
-            let list = tokio::task::spawn_blocking(move || disk_resources(&paths))
-                .await
-                .map_err(|_| ApiError::internal("reading disk space").reject())?;
+            let list: Vec<Value> = s
+                .library
+                .disk_space()
+                .await?
+                .iter()
+                .map(disk_json)
+                .collect();
             Ok::<_, Rejection>(warp::reply::json(&list).into_response())
         })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn one_entry_per_filesystem() {
-        let a = tempfile::tempdir().unwrap();
-        let b = tempfile::tempdir().unwrap();
-        let list = super::disk_resources(&[
-            a.path().to_path_buf(),
-            b.path().to_path_buf(),
-            "/no/such/dir".into(),
-        ]);
-        assert_eq!(list.len(), 1, "{list:?}");
-        let e = &list[0];
-        assert!(e["totalSpace"].as_u64().unwrap() >= e["freeSpace"].as_u64().unwrap());
-        assert!(a.path().starts_with(e["path"].as_str().unwrap()));
-    }
 }

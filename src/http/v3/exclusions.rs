@@ -4,6 +4,7 @@
 //! and refuses to add when that call fails, so it must answer, `pageSize=-1` ("everything",
 //! as Overseerr means it) included.
 
+use super::paging::envelope_sized;
 use super::params::{params, Params};
 use crate::auth::Principal;
 use crate::http::auth::require;
@@ -29,17 +30,8 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
             let all = q.int("pageSize").map_err(ApiError::reject)? == Some(-1);
             let q = if all { q.without("pageSize") } else { q };
             let p = q.paging("id", true).map_err(ApiError::reject)?;
-            Ok::<_, Rejection>(
-                warp::reply::json(&json!({
-                    "page": p.page,
-                    "pageSize": if all { -1 } else { i64::from(p.page_size) },
-                    "sortKey": p.sort_key,
-                    "sortDirection": p.direction(),
-                    "totalRecords": 0,
-                    "records": [],
-                }))
-                .into_response(),
-            )
+            let page_size = if all { -1 } else { i64::from(p.page_size) };
+            Ok::<_, Rejection>(envelope_sized(&p, page_size, 0, Vec::new()))
         });
     list.or(paged).unify()
 }

@@ -3,28 +3,22 @@
 //! `GET /api/v3/history/movie?movieId=` (the movie's whole history, newest first).
 
 use super::movie_resource::movie_resource;
+use super::paging::envelope;
 use super::params::{params, Params};
 use crate::auth::Principal;
 use crate::domain::history::HistoryEventType;
-use crate::domain::movie::{HistoryEntry, Movie, StoredProfile};
+use crate::domain::movie::HistoryEntry;
 use crate::domain::parser::parse_title;
-use crate::domain::profile::QualityProfile;
-use crate::domain::quality::QualityModel;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::services::library::{quality_of, HistoryContext, HistoryFilter, HistoryView};
 use crate::state::AppState;
-use crate::store::{HistoryQuery, MAX_PAGE_SIZE};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};
 
 type Resp = warp::reply::Response;
-
-fn store_err(e: crate::store::StoreError) -> Rejection {
-    ApiError::from(e).reject()
-}
 
 /// Radarr's `data` is a string → string map; stored JSON values are rendered as text.
 fn string_map(data: &Value) -> Map<String, Value> {
@@ -44,76 +38,11 @@ fn string_map(data: &Value) -> Map<String, Value> {
         .unwrap_or_default()
 }
 
-/// What a page of history needs to render: the movies and parsed profiles it refers to.
-pub struct Context {
-    movies: HashMap<i64, Movie>,
-    profiles: HashMap<i64, QualityProfile>,
-}
-
-/// Up to this many distinct movies a page of history loads one by one; past it, the whole
-/// library in one query is cheaper.
-const FEW_MOVIES: usize = 25;
-
-impl Context {
-    /// The whole library (for the wanted lists).
-    pub async fn load(s: &AppState) -> Result<Context, Rejection> {
-        let movies = s.store.movies().await.map_err(store_err)?;
-        Self::with_movies(s, movies).await
-    }
-
-    /// Just the movies a page of history refers to.
-    pub async fn for_history(s: &AppState, page: &[HistoryEntry]) -> Result<Context, Rejection> {
-        let mut ids: Vec<i64> = page.iter().filter_map(|e| e.movie_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        if ids.len() > FEW_MOVIES {
-            return Self::load(s).await;
-        }
-        let mut movies = Vec::with_capacity(ids.len());
-        for id in ids {
-            movies.extend(s.store.movie(id).await.map_err(store_err)?);
-        }
-        Self::with_movies(s, movies).await
-    }
-
-    async fn with_movies(s: &AppState, movies: Vec<Movie>) -> Result<Context, Rejection> {
-        let profiles = s.store.profiles().await.map_err(store_err)?;
-        Ok(Context {
-            movies: movies.into_iter().map(|m| (m.id, m)).collect(),
-            profiles: profiles.iter().filter_map(parse_profile).collect(),
-        })
-    }
-
-    /// Every movie of the library, by id.
-    pub fn movies(&self) -> Vec<&Movie> {
-        let mut v: Vec<&Movie> = self.movies.values().collect();
-        v.sort_by_key(|m| m.id);
-        v
-    }
-
-    /// The movie's profile, if both exist and the profile parses.
-    pub fn profile_of(&self, movie: &Movie) -> Option<&QualityProfile> {
-        self.profiles.get(&movie.quality_profile_id)
-    }
-}
-
-pub fn parse_profile(p: &StoredProfile) -> Option<(i64, QualityProfile)> {
-    serde_json::from_value::<QualityProfile>(p.data.clone())
-        .ok()
-        .map(|q| (p.id, q))
-}
-
-/// A stored quality, or the one parsed from the release title when it is missing or not
-/// Radarr-shaped (early rows carry `{}`).
-pub fn quality_of(stored: &Value, title: &str) -> QualityModel {
-    serde_json::from_value(stored.clone()).unwrap_or_else(|_| parse_title(title).quality_model())
-}
-
 /// One `HistoryResource`.
-pub fn history_resource(e: &HistoryEntry, ctx: &Context, include_movie: bool) -> Value {
+pub fn history_resource(e: &HistoryEntry, ctx: &HistoryContext, include_movie: bool) -> Value {
     let parsed = parse_title(&e.source_title);
     let quality = quality_of(&e.quality, &e.source_title);
-    let movie = e.movie_id.and_then(|id| ctx.movies.get(&id));
+    let movie = e.movie_id.and_then(|id| ctx.movie(id));
     let cutoff_not_met = movie
         .and_then(|m| ctx.profile_of(m))
         .is_some_and(|p| !p.cutoff_met(&quality));
@@ -179,30 +108,28 @@ async fn paged(s: Arc<AppState>, q: Params) -> Result<Resp, Rejection> {
         .bool("includeMovie")
         .map_err(ApiError::reject)?
         .unwrap_or(false);
-    let query = HistoryQuery {
+    let filter = HistoryFilter {
         movie_ids,
-        event_types: event_types(&q).map_err(ApiError::reject)?,
+        event_types: event_types(&q)?,
         download_id: q.text("downloadId").map(str::to_string),
         ascending: paging.ascending,
         page: paging.page,
         page_size: paging.page_size,
     };
-    let page = s.store.history_query(&query).await.map_err(store_err)?;
-    let ctx = Context::for_history(&s, &page.records).await?;
-    let records: Vec<Value> = page
-        .records
+    let view = s.library.history(filter).await?;
+    Ok(envelope(
+        &paging,
+        view.total,
+        resources(&view, include_movie),
+    ))
+}
+
+/// The `HistoryResource`s of a view.
+fn resources(view: &HistoryView, include_movie: bool) -> Vec<Value> {
+    view.records
         .iter()
-        .map(|e| history_resource(e, &ctx, include_movie))
-        .collect();
-    Ok(warp::reply::json(&json!({
-        "page": paging.page,
-        "pageSize": paging.page_size,
-        "sortKey": paging.sort_key,
-        "sortDirection": paging.direction(),
-        "totalRecords": page.total,
-        "records": records,
-    }))
-    .into_response())
+        .map(|e| history_resource(e, &view.context, include_movie))
+        .collect()
 }
 
 async fn for_movie(s: Arc<AppState>, q: Params) -> Result<Resp, Rejection> {
@@ -219,20 +146,8 @@ async fn for_movie(s: Arc<AppState>, q: Params) -> Result<Resp, Rejection> {
         .map_err(ApiError::reject)?
         .unwrap_or(false);
     let event_types = event_types(&q).map_err(ApiError::reject)?;
-    if s.store.movie(movie_id).await.map_err(store_err)?.is_none() {
-        return Err(ApiError::not_found(format!("no movie {movie_id}")).reject());
-    }
-    let mut query = HistoryQuery::page(1, MAX_PAGE_SIZE);
-    query.movie_ids = vec![movie_id];
-    query.event_types = event_types;
-    let page = s.store.history_query(&query).await.map_err(store_err)?;
-    let ctx = Context::for_history(&s, &page.records).await?;
-    let list: Vec<Value> = page
-        .records
-        .iter()
-        .map(|e| history_resource(e, &ctx, include_movie))
-        .collect();
-    Ok(warp::reply::json(&list).into_response())
+    let view = s.library.movie_history(movie_id, event_types).await?;
+    Ok(warp::reply::json(&resources(&view, include_movie)).into_response())
 }
 
 pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Rejection> + Clone {
@@ -268,11 +183,8 @@ mod tests {
         }
     }
 
-    fn ctx() -> Context {
-        Context {
-            movies: HashMap::new(),
-            profiles: HashMap::new(),
-        }
+    fn ctx() -> HistoryContext {
+        HistoryContext::default()
     }
 
     #[test]

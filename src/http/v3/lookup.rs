@@ -7,7 +7,7 @@ use crate::auth::Principal;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
-use crate::services::metadata::{Lookup, MetadataError, MovieInfo};
+use crate::services::metadata::{Lookup, MovieInfo};
 use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::Value;
@@ -21,30 +21,6 @@ struct LookupQuery {
     term: Option<String>,
     tmdb_id: Option<String>,
     imdb_id: Option<String>,
-}
-
-/// The one mapping of metadata errors to HTTP.
-pub fn metadata_error(e: MetadataError) -> ApiError {
-    match e {
-        MetadataError::NotFound => ApiError::not_found("movie not found on TMDB"),
-        MetadataError::BadTerm(m) => ApiError::bad_request("bad_lookup_term", m),
-        MetadataError::Misconfigured(m) => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "tmdb_misconfigured",
-            format!("TMDB rejected the API key: {m}"),
-        )
-        .with("service", "tmdb"),
-        MetadataError::Unavailable {
-            retry_after_seconds,
-            reason,
-        } => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "tmdb_unavailable",
-            format!("TMDB is unavailable ({reason}) and nothing is cached for this lookup"),
-        )
-        .with("service", "tmdb")
-        .retry_after(retry_after_seconds),
-    }
 }
 
 /// The Radarr resources for a lookup, and whether they came from stale cache.
@@ -68,19 +44,10 @@ async fn resources(s: &AppState, term: &str) -> Result<(Vec<Value>, bool), Rejec
         .with("service", "tmdb")
         .reject());
     }
-    let found: Lookup<Vec<MovieInfo>> = s
-        .services
-        .metadata
-        .lookup(term)
-        .await
-        .map_err(|e| metadata_error(e).reject())?;
+    let found: Lookup<Vec<MovieInfo>> = s.services.metadata.lookup(term).await?;
     let mut out = Vec::with_capacity(found.value.len());
     for info in &found.value {
-        let lib = s
-            .store
-            .movie_by_tmdb(i64::from(info.tmdb_id))
-            .await
-            .map_err(|e| ApiError::from(e).reject())?;
+        let lib = s.library.movie_by_tmdb(i64::from(info.tmdb_id)).await?;
         let v = serde_json::to_value(info).unwrap_or(Value::Null);
         out.push(movie_resource(&v, lib.as_ref()));
     }

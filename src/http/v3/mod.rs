@@ -9,6 +9,7 @@ mod history;
 mod lookup;
 pub mod movie_resource;
 mod movies;
+pub mod paging;
 pub mod params;
 mod parse;
 mod queue;

@@ -3,7 +3,7 @@
 //! value is a 400 `invalid_parameter` that names the parameter, never a 500 or a silent default.
 
 use crate::http::error::ApiError;
-use crate::store::MAX_PAGE_SIZE;
+use crate::services::library::MAX_PAGE_SIZE;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use std::convert::Infallible;
 use warp::Filter;
@@ -203,38 +203,6 @@ fn parse_date(v: &str) -> Option<DateTime<Utc>> {
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc())
-}
-
-/// Sorts JSON records by a key (numbers numerically, text case-insensitively; missing values
-/// last when ascending), then applies the page. Returns the page and the total.
-pub fn page_of(
-    mut all: Vec<serde_json::Value>,
-    p: &Paging,
-    key_of: impl Fn(&serde_json::Value) -> serde_json::Value,
-) -> (Vec<serde_json::Value>, usize) {
-    use std::cmp::Ordering;
-    all.sort_by(|a, b| {
-        let (x, y) = (key_of(a), key_of(b));
-        let o = match (x.as_f64(), y.as_f64()) {
-            (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
-            _ => match (x.as_str(), y.as_str()) {
-                (Some(x), Some(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
-                _ => x.is_null().cmp(&y.is_null()),
-            },
-        };
-        if p.ascending {
-            o
-        } else {
-            o.reverse()
-        }
-    });
-    let total = all.len();
-    let page = all
-        .into_iter()
-        .skip(p.offset())
-        .take(p.page_size as usize)
-        .collect();
-    (page, total)
 }
 
 #[cfg(test)]

@@ -2,18 +2,17 @@
 //! tracked in qBittorrent plus grabs still waiting in the retry journal (shown as `queued` with a
 //! message while qBittorrent is unavailable) and dead-lettered ones (`failed`).
 
-use super::params::{page_of, params, Params};
+use super::paging::{envelope, page_of};
+use super::params::{params, Params};
 use crate::auth::Principal;
 use crate::domain::parser::parse_title;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
-use crate::journal::JournalEntry;
-use crate::services::downloads::{DownloadState, DownloadStatus};
+use crate::services::downloads::{DownloadState, DownloadStatus, JournalEntry};
 use crate::state::AppState;
 use chrono::Utc;
 use serde_json::{json, Value};
-use std::collections::HashSet;
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};
 
@@ -142,35 +141,14 @@ fn journal_record(e: &JournalEntry) -> Value {
 
 /// Every queue record, tracked torrents first.
 async fn records(s: &AppState) -> Result<Vec<Value>, Rejection> {
-    let snap = s.tracker.snapshot();
-    let note = snap.error.as_ref().map(|e| {
-        format!(
-            "qBittorrent unreachable ({e}); showing the state from {}",
-            snap.at
-                .map(|t| t.to_rfc3339())
-                .unwrap_or_else(|| "never".into())
-        )
-    });
-    let failures = s.automation.import_failures();
-    let mut out: Vec<Value> = snap
-        .items
+    let view = s.library.queue().await?;
+    let note = view.stale_note.as_deref();
+    let mut out: Vec<Value> = view
+        .tracked
         .iter()
-        .map(|d| {
-            let failed = failures.get(&d.hash).map(|f| f.reason.as_str());
-            tracked_record(d, note.as_deref(), failed)
-        })
+        .map(|t| tracked_record(&t.status, note, t.import_error.as_deref()))
         .collect();
-    let known: HashSet<&str> = snap.items.iter().map(|d| d.hash.as_str()).collect();
-    let entries = s.services.downloads.journal().list().await.map_err(|e| {
-        tracing::error!(error = %e, "retry journal unreadable");
-        ApiError::internal("reading the retry journal").reject()
-    })?;
-    out.extend(
-        entries
-            .iter()
-            .filter(|e| !known.contains(e.info_hash.as_str()))
-            .map(journal_record),
-    );
+    out.extend(view.waiting.iter().map(journal_record));
     Ok(out)
 }
 
@@ -188,17 +166,7 @@ pub fn routes(
             let all = records(&s).await?;
             let key = p.sort_key.clone();
             let (records, total) = page_of(all, &p, |v| v[key.as_str()].clone());
-            Ok::<_, Rejection>(
-                warp::reply::json(&json!({
-                    "page": p.page,
-                    "pageSize": p.page_size,
-                    "sortKey": p.sort_key,
-                    "sortDirection": p.direction(),
-                    "totalRecords": total,
-                    "records": records,
-                }))
-                .into_response(),
-            )
+            Ok::<_, Rejection>(envelope(&p, total as u64, records))
         });
     let details = warp::path!("api" / "v3" / "queue" / "details")
         .and(warp::get())

@@ -18,7 +18,7 @@ pub fn routes(
         .and(with_state(state))
         .then(|_: Principal, s: Arc<AppState>| async move {
             let cfg = s.config.get();
-            let migration = s.store.schema_version().await.unwrap_or(0);
+            let migration = s.library.schema_version().await.unwrap_or(0);
             let db = if cfg.database_url().starts_with("postgres") { "postgreSQL" } else { "sqLite" };
             warp::reply::json(&json!({
                 "appName": "Radarr",

@@ -3,18 +3,18 @@
 //! filtered by `monitored` (default true). The library is read whole (it is a few thousand rows
 //! at most on the boxes reelarr targets) and paged in memory.
 
-use super::history::{quality_of, Context};
 use super::movie_resource::movie_resource;
-use super::params::{page_of, params, Paging, Params};
+use super::paging::{envelope, page_of};
+use super::params::{params, Params};
 use crate::auth::Principal;
-use crate::domain::movie::Movie;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
+use crate::services::library::Wanted;
 use crate::state::AppState;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
-use warp::{Filter, Rejection, Reply};
+use warp::{Filter, Rejection};
 
 type Resp = warp::reply::Response;
 
@@ -36,46 +36,17 @@ fn sort_field(key: &str) -> &'static str {
     }
 }
 
-fn envelope(p: &Paging, total: usize, records: Vec<Value>) -> Resp {
-    warp::reply::json(&json!({
-        "page": p.page,
-        "pageSize": p.page_size,
-        "sortKey": p.sort_key,
-        "sortDirection": p.direction(),
-        "totalRecords": total,
-        "records": records,
-    }))
-    .into_response()
-}
-
-enum List {
-    Missing,
-    Cutoff,
-}
-
-async fn list(s: Arc<AppState>, q: Params, which: List) -> Result<Resp, Rejection> {
+async fn list(s: Arc<AppState>, q: Params, which: Wanted) -> Result<Resp, Rejection> {
     let paging = q.paging(DEFAULT_SORT, true).map_err(ApiError::reject)?;
     let monitored = q
         .bool("monitored")
         .map_err(ApiError::reject)?
         .unwrap_or(true);
-    let ctx = Context::load(&s).await?;
-    let wanted = |m: &Movie| -> bool {
-        if m.monitored != monitored {
-            return false;
-        }
-        match (&which, &m.file) {
-            (List::Missing, f) => f.is_none(),
-            (List::Cutoff, None) => false,
-            (List::Cutoff, Some(f)) => ctx
-                .profile_of(m)
-                .is_some_and(|p| !p.cutoff_met(&quality_of(&f.quality, &f.relative_path))),
-        }
-    };
-    let all: Vec<Value> = ctx
-        .movies()
-        .into_iter()
-        .filter(|m| wanted(m))
+    let all: Vec<Value> = s
+        .library
+        .wanted(which, monitored)
+        .await?
+        .iter()
         .map(|m| movie_resource(&m.metadata, Some(m)))
         .collect();
     let field = sort_field(&paging.sort_key);
@@ -86,7 +57,7 @@ async fn list(s: Arc<AppState>, q: Params, which: List) -> Result<Resp, Rejectio
             v[field].clone()
         }
     });
-    Ok(envelope(&paging, total, records))
+    Ok(envelope(&paging, total as u64, records))
 }
 
 pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Rejection> + Clone {
@@ -95,12 +66,12 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(warp::get())
         .and(auth())
         .and(params())
-        .and_then(|_: Principal, s: Arc<AppState>, q: Params| list(s, q, List::Missing));
+        .and_then(|_: Principal, s: Arc<AppState>, q: Params| list(s, q, Wanted::Missing));
     let cutoff = warp::path!("api" / "v3" / "wanted" / "cutoff")
         .and(warp::get())
         .and(auth())
         .and(params())
-        .and_then(|_: Principal, s: Arc<AppState>, q: Params| list(s, q, List::Cutoff));
+        .and_then(|_: Principal, s: Arc<AppState>, q: Params| list(s, q, Wanted::Cutoff));
     missing.or(cutoff).unify()
 }
 

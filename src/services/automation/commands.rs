@@ -52,7 +52,7 @@ impl CommandName {
     }
 }
 
-/// Why a command could not be queued.
+/// Why a command could not be queued or read.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
     #[error("unknown command {0:?}; known: MoviesSearch, RefreshMovie, MissingMoviesSearch, RefreshMonitoredDownloads, DownloadedMoviesScan")]
@@ -161,19 +161,19 @@ impl Automation {
     }
 
     /// A command by id: the in-memory copy when recent, else the store's.
-    pub async fn command(&self, id: i64) -> Result<Option<CommandRecord>, StoreError> {
+    pub async fn command(&self, id: i64) -> Result<Option<CommandRecord>, CommandError> {
         if let Some(r) = self.inner.commands.recent.lock().get(&id).cloned() {
             return Ok(Some(r));
         }
-        self.store().command(id).await
+        Ok(self.store().command(id).await?)
     }
 
     /// Recent commands, newest first.
-    pub async fn commands(&self, limit: u32) -> Result<Vec<CommandRecord>, StoreError> {
+    pub async fn commands(&self, limit: u32) -> Result<Vec<CommandRecord>, CommandError> {
         let mut stored = match self.store().commands(limit).await {
             Ok(s) => s,
             Err(e) if e.is_outage() || matches!(e, StoreError::Unavailable { .. }) => Vec::new(),
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         };
         let recent = self.inner.commands.recent.lock().clone();
         let seen: HashSet<i64> = stored.iter().map(|c| c.id).collect();

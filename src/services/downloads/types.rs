@@ -75,6 +75,21 @@ impl Grab {
             paused: false,
         }
     }
+
+    /// A grab of a `magnet:?` link.
+    pub fn magnet(link: String) -> Self {
+        Self::new(AddSource::Magnet(link))
+    }
+
+    /// A grab of a .torrent URL (kept secret: indexer URLs carry passkeys).
+    pub fn url(url: String) -> Self {
+        Self::new(AddSource::Url(crate::config::Secret::new(url)))
+    }
+
+    /// A grab of an uploaded .torrent file.
+    pub fn torrent_file(name: String, bytes: Vec<u8>) -> Self {
+        Self::new(AddSource::TorrentFile { name, bytes })
+    }
 }
 
 /// What became of a submitted grab; the API maps `Sent` to 201 and `Queued` to 202.

@@ -1,0 +1,71 @@
+//! The library service: movies (add, update, delete with files), quality profiles, root folders,
+//! tags, and the read-only views the Radarr API shows over them (history, wanted, calendar,
+//! queue, disk space). The HTTP layer calls this instead of the store, so every rule about the
+//! library (validation, naming, what a view contains) lives here once.
+
+mod disk;
+mod movies;
+mod queue;
+mod removal;
+mod settings;
+mod views;
+
+pub use disk::DiskSpace;
+pub use movies::{AddMovie, MovieChanges};
+pub use queue::{QueueView, TrackedDownload};
+pub use settings::RootFolderView;
+pub use views::{quality_of, HistoryContext, HistoryFilter, HistoryView, Wanted};
+
+use crate::config::LiveConfig;
+use crate::services::automation::Automation;
+use crate::services::downloads::Downloads;
+use crate::services::metadata::MetadataService;
+use crate::services::tracking::Tracker;
+use crate::store::Store;
+use std::sync::Arc;
+
+pub use crate::services::error::ServiceError;
+
+/// The largest page the API hands out (the store clamps to the same limit).
+pub const MAX_PAGE_SIZE: u32 = crate::store::MAX_PAGE_SIZE;
+
+/// What a library call returns.
+pub type Result<T> = std::result::Result<T, ServiceError>;
+
+/// The library service; cheap to clone (handles share everything).
+#[derive(Clone)]
+pub struct LibraryService {
+    store: Arc<dyn Store>,
+    metadata: MetadataService,
+    downloads: Downloads,
+    tracker: Arc<Tracker>,
+    automation: Automation,
+    config: LiveConfig,
+}
+
+impl LibraryService {
+    /// Wires the store (behind the database breaker), TMDB metadata (for adds), the download
+    /// side (for the queue view) and the automation (searches queued after an add).
+    pub fn new(
+        store: Arc<dyn Store>,
+        metadata: MetadataService,
+        downloads: Downloads,
+        tracker: Arc<Tracker>,
+        automation: Automation,
+        config: LiveConfig,
+    ) -> Self {
+        LibraryService {
+            store,
+            metadata,
+            downloads,
+            tracker,
+            automation,
+            config,
+        }
+    }
+
+    /// The database schema version, for `system/status`.
+    pub async fn schema_version(&self) -> Result<i64> {
+        Ok(self.store.schema_version().await?)
+    }
+}
