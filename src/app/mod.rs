@@ -2,6 +2,7 @@
 //! listener until a shutdown signal (`run(listener, state, shutdown)`, the testable entry point).
 //! Imported only by `commands`; nothing else depends on it.
 
+mod data_files;
 mod idle;
 pub mod resilience;
 pub mod server;
@@ -35,12 +36,24 @@ pub async fn build(
     sources: Sources,
 ) -> Result<(Arc<AppState>, Option<String>), StartError> {
     let cfg = loaded.config;
+    let url = cfg.database_url();
+    let sqlite_file = url.strip_prefix("sqlite://").map(std::path::PathBuf::from);
+    if let Some(db) = &sqlite_file {
+        // Read here rather than layered: it is a one-off answer to one start-up refusal.
+        let allow_new = std::env::var(data_files::ALLOW_NEW_ENV).is_ok_and(|v| v == "1");
+        data_files::check_database(&cfg.data_dir, db, allow_new)?;
+    }
     let raw = store::open(
-        &cfg.database_url(),
+        &url,
         cfg.database.busy_timeout_ms,
         cfg.database.read_pool_size,
     )
-    .await?;
+    .await
+    .map_err(|e| match &sqlite_file {
+        // Name the file: "file is not a database" alone does not say which one.
+        Some(db) => StartError::Other(format!("database {}: {e}", db.display())),
+        None => StartError::Store(e),
+    })?;
     let breakers = resilience::build_registry(&cfg, Arc::new(SystemClock::new()));
     let db_breaker = breakers
         .get("database")
@@ -58,7 +71,12 @@ pub async fn build(
     let a2 = alerts.clone();
     breakers.add_listener(Arc::new(move |ev| a2.on_event(ev)));
     crate::services::breaker_events::persist_events(&breakers, store.clone());
+    let journal_file = cfg.data_dir.join(wiring::JOURNAL_FILE);
+    data_files::check_journal(&cfg.data_dir, &journal_file);
     let services = wiring::build(&cfg, &breakers, &http).await?;
+    let mut held = vec![journal_file.as_path()];
+    held.extend(sqlite_file.as_deref());
+    data_files::remember(&cfg.data_dir, &held);
     let auth = AuthService::new(store.clone(), config.clone());
     let generated = auth
         .ensure_admin(&cfg.data_dir)

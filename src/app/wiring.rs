@@ -82,7 +82,12 @@ pub async fn build(
     );
     let journal = Journal::open(cfg.data_dir.join(JOURNAL_FILE))
         .await
-        .map_err(|e| StartError::Other(format!("qBittorrent retry journal: {e}")))?;
+        .map_err(|e| {
+            StartError::Other(format!(
+                "qBittorrent retry journal {}: {e}",
+                cfg.data_dir.join(JOURNAL_FILE).display()
+            ))
+        })?;
     if journal.recovered_at_open() > 0 {
         tracing::warn!(
             operations = journal.recovered_at_open(),

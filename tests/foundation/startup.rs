@@ -137,3 +137,84 @@ async fn sigterm_lets_requests_in_flight_finish() {
     drop(conn);
     Server::start(dir.path(), &[]).stop();
 }
+
+/// Truncates (or removes) a SQLite file and its WAL companions, as a failed disk or restore would.
+fn damage(path: &std::path::Path, remove: bool) {
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+    if remove {
+        std::fs::remove_file(path).unwrap();
+    } else {
+        std::fs::write(path, b"").unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_lost_database_is_refused_not_silently_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _) = Server::start(dir.path(), &[]).stop();
+    assert!(status.success());
+    let db = dir.path().join("reelarr.db");
+    let password = std::fs::read_to_string(dir.path().join("initial-admin-password")).unwrap();
+    for remove in [false, true] {
+        damage(&db, remove);
+        let log = match Server::try_start(dir.path(), &[]) {
+            Ok(s) => panic!("started over a lost database:\n{}", s.log()),
+            Err(log) => log,
+        };
+        assert!(log.contains("refusing to create a new"), "{log}");
+        assert!(
+            log.contains(&db.display().to_string()),
+            "names the file: {log}"
+        );
+        assert!(log.contains("REELARR_ALLOW_NEW_DATABASE"), "{log}");
+        assert!(!log.contains("generated password"), "{log}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("initial-admin-password")).unwrap(),
+        password,
+        "the admin password file is untouched"
+    );
+    // Asked explicitly, a new library starts.
+    let s = Server::start(dir.path(), &[("REELARR_ALLOW_NEW_DATABASE", "1")]);
+    assert!(s.log().contains("starting a new, empty library as asked"));
+    s.stop();
+}
+
+#[tokio::test]
+async fn a_corrupt_database_error_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _) = Server::start(dir.path(), &[]).stop();
+    assert!(status.success());
+    let db = dir.path().join("reelarr.db");
+    damage(&db, false);
+    std::fs::write(&db, vec![0x5a; 8192]).unwrap();
+    let log = Server::try_start(dir.path(), &[]).err().expect("refused");
+    assert!(log.contains(&db.display().to_string()), "{log}");
+}
+
+#[tokio::test]
+async fn an_emptied_journal_is_reported_and_kept_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, _) = Server::start(dir.path(), &[]).stop();
+    assert!(status.success());
+    let journal = dir.path().join("qbittorrent-journal.db");
+    damage(&journal, false);
+    let s = Server::start(dir.path(), &[]);
+    let log = s.log();
+    assert!(
+        log.contains("ERROR") && log.contains(&journal.display().to_string()),
+        "an error names the journal: {log}"
+    );
+    assert!(
+        log.contains("grabs that were waiting in it are lost"),
+        "{log}"
+    );
+    let kept = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().contains(".broken-"));
+    assert!(kept, "the emptied file is kept aside");
+    s.stop();
+}
