@@ -10,6 +10,9 @@ use std::convert::Infallible;
 use warp::http::{header, StatusCode};
 use warp::{Rejection, Reply};
 
+/// What a full disk answer names when the retry journal could not be written.
+const JOURNAL: &str = "the qBittorrent retry journal";
+
 /// An error answer: status, stable snake_case code, human message, and optional helpful fields.
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -79,6 +82,16 @@ impl ApiError {
         )
     }
 
+    /// 507: the disk holding `what` is full; the detail goes to the log only.
+    pub fn disk_full(what: &str, detail: &str) -> Self {
+        tracing::error!(error = %detail, "the disk holding {what} is full");
+        Self::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "insufficient_storage",
+            format!("the disk holding {what} is full; free space and retry"),
+        )
+    }
+
     /// Turns this error into a rejection for use inside filters.
     pub fn reject(self) -> Rejection {
         warp::reject::custom(self)
@@ -133,6 +146,7 @@ impl From<ServiceError> for ApiError {
                 .with("service", "database")
                 .retry_after(retry_after_seconds)
             }
+            ServiceError::DiskFull { what, detail } => ApiError::disk_full(what, &detail),
             ServiceError::Database(detail) => {
                 tracing::error!(error = %detail, "database error");
                 ApiError::internal("using the database")
@@ -175,6 +189,7 @@ impl From<DownloadError> for ApiError {
     fn from(e: DownloadError) -> Self {
         match e {
             DownloadError::Invalid(m) => ApiError::bad_request("invalid_grab", m),
+            DownloadError::DiskFull(j) => ApiError::disk_full(JOURNAL, &j.to_string()),
             DownloadError::Journal(j) => {
                 tracing::error!(error = %j, "retry journal error");
                 ApiError::internal("using the qBittorrent retry journal")
@@ -263,6 +278,7 @@ impl From<crate::services::automation::AutomationError> for ApiError {
             E::Invalid(m) => ApiError::bad_request("invalid_request", m),
             E::Store(s) => ServiceError::from(s).into(),
             E::Download(D::Invalid(m)) => ApiError::bad_request("invalid_grab", m),
+            E::Download(D::DiskFull(j)) => ApiError::disk_full(JOURNAL, &j.to_string()),
             E::Download(other) => {
                 tracing::error!(error = %other, "grab failed");
                 ApiError::internal("sending the grab")
@@ -335,5 +351,31 @@ mod tests {
 
         let a = ApiError::from(ServiceError::NotFound("no movie 7".into()));
         assert_eq!((a.status, a.code), (StatusCode::NOT_FOUND, "not_found"));
+    }
+
+    /// A full disk is 507 `insufficient_storage` naming what is full, never a 500.
+    #[test]
+    fn a_full_disk_is_507_naming_what_is_full() {
+        let a = ApiError::from(ServiceError::DiskFull {
+            what: "the database",
+            detail: "database or disk is full".into(),
+        });
+        assert_eq!(
+            (a.status, a.code, a.message.as_str()),
+            (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "insufficient_storage",
+                "the disk holding the database is full; free space and retry"
+            )
+        );
+        let full = crate::journal::JournalError::DiskFull("database or disk is full".into());
+        let a = ApiError::from(DownloadError::DiskFull(full));
+        assert_eq!(
+            (a.status, a.message.as_str()),
+            (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "the disk holding the qBittorrent retry journal is full; free space and retry"
+            )
+        );
     }
 }

@@ -13,6 +13,27 @@ use super::{
     TorrentBytes,
 };
 
+/// A SQLite failure as a [`JournalError`]: a full disk (`SQLITE_FULL`, or an I/O error that says
+/// "No space left on device") is [`JournalError::DiskFull`] so a grab can answer 507.
+pub(super) fn classify(e: rusqlite::Error) -> JournalError {
+    let text = e.to_string();
+    let full = match &e {
+        rusqlite::Error::SqliteFailure(f, msg) => {
+            f.code == rusqlite::ErrorCode::DiskFull
+                || (f.code == rusqlite::ErrorCode::SystemIoFailure
+                    && msg
+                        .as_deref()
+                        .is_some_and(|m| m.contains("No space left on device")))
+        }
+        _ => false,
+    };
+    if full {
+        JournalError::DiskFull(text)
+    } else {
+        JournalError::Sqlite(text)
+    }
+}
+
 /// Opens the file with the pragmas a durable queue needs: WAL, `synchronous=FULL` (a commit
 /// survives power loss), a real busy timeout.
 pub(super) fn connect(path: &Path) -> JournalResult<Connection> {

@@ -44,6 +44,9 @@ pub enum JournalError {
     /// SQLite reported an error.
     #[error("retry journal: {0}")]
     Sqlite(String),
+    /// The disk holding the journal is full (`SQLITE_FULL`, `ENOSPC`); nothing was recorded.
+    #[error("retry journal: the disk is full: {0}")]
+    DiskFull(String),
     /// A stored row could not be decoded.
     #[error("retry journal: corrupt entry: {0}")]
     Corrupt(String),
@@ -66,7 +69,7 @@ pub enum JournalError {
 
 impl From<rusqlite::Error> for JournalError {
     fn from(e: rusqlite::Error) -> Self {
-        JournalError::Sqlite(e.to_string())
+        db::classify(e)
     }
 }
 

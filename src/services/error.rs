@@ -28,6 +28,10 @@ pub enum ServiceError {
         retry_after_seconds: u64,
         detail: String,
     },
+    /// The disk holding `what` ("the database") is full: writes fail until space is freed.
+    /// The detail is logged, never sent.
+    #[error("the disk holding {what} is full: {detail}")]
+    DiskFull { what: &'static str, detail: String },
     /// Any other database failure; the detail is for the log, never for the caller.
     #[error("{0}")]
     Database(String),
@@ -93,6 +97,11 @@ impl From<StoreError> for ServiceError {
                 code: CONSTRAINT,
                 message: m,
             }
+        } else if let StoreError::DiskFull(detail) = e {
+            ServiceError::DiskFull {
+                what: "the database",
+                detail,
+            }
         } else {
             ServiceError::Database(e.to_string())
         }
@@ -129,6 +138,13 @@ mod tests {
         assert!(matches!(
             ServiceError::from(StoreError::Other("x".into())),
             ServiceError::Database(_)
+        ));
+        assert!(matches!(
+            ServiceError::from(StoreError::DiskFull("database or disk is full".into())),
+            ServiceError::DiskFull {
+                what: "the database",
+                ..
+            }
         ));
     }
 }

@@ -16,6 +16,8 @@ impl Classify for StoreError {
             StoreError::Io(_) => FailureClass::Failure(FailureKind::Io),
             // Refused by the breaker already; never counted twice.
             StoreError::Unavailable { .. } => FailureClass::Ignored,
+            // Writes fail until space is freed but reads work: answered 507, not an outage.
+            StoreError::DiskFull(_) => FailureClass::Ignored,
             StoreError::TooNew { .. } | StoreError::Constraint(_) | StoreError::Other(_) => {
                 FailureClass::Ignored
             }

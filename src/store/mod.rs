@@ -51,6 +51,11 @@ pub enum StoreError {
     /// The file was written by a newer reelarr; refusing protects it from a downgrade.
     #[error("database schema version {found} is newer than this reelarr supports ({supported}); upgrade reelarr or restore a backup")]
     TooNew { found: i64, supported: i64 },
+    /// The disk holding the database is full (SQLite `SQLITE_FULL`, `ENOSPC`, PostgreSQL
+    /// `53100 disk_full`): writes fail until space is freed, reads still work, so it answers
+    /// 507 and does not trip the breaker.
+    #[error("the disk holding the database is full: {0}")]
+    DiskFull(String),
     /// A uniqueness or foreign-key rule was broken: the caller's fault, not an outage.
     #[error("constraint violated: {0}")]
     Constraint(String),
@@ -77,8 +82,11 @@ impl From<rusqlite::Error> for StoreError {
         match &e {
             rusqlite::Error::SqliteFailure(f, msg) => match f.code {
                 C::DatabaseBusy | C::DatabaseLocked => StoreError::Busy,
+                C::DiskFull => StoreError::DiskFull(msg.clone().unwrap_or_else(|| e.to_string())),
+                C::SystemIoFailure | C::CannotOpen if is_disk_full_text(msg.as_deref()) => {
+                    StoreError::DiskFull(msg.clone().unwrap_or_else(|| e.to_string()))
+                }
                 C::SystemIoFailure
-                | C::DiskFull
                 | C::CannotOpen
                 | C::DatabaseCorrupt
                 | C::NotADatabase
@@ -89,6 +97,31 @@ impl From<rusqlite::Error> for StoreError {
                 _ => StoreError::Other(e.to_string()),
             },
             _ => StoreError::Other(e.to_string()),
+        }
+    }
+}
+
+/// Whether an error text says the disk is full (SQLite's "database or disk is full", the OS's
+/// "No space left on device", PostgreSQL's "could not extend file").
+pub(crate) fn is_disk_full_text(text: Option<&str>) -> bool {
+    let t = text.unwrap_or_default().to_ascii_lowercase();
+    [
+        "disk is full",
+        "no space left on device",
+        "could not extend file",
+    ]
+    .iter()
+    .any(|needle| t.contains(needle))
+}
+
+impl StoreError {
+    /// An OS error while touching the database's files (`what` names them): `ENOSPC` is
+    /// [`StoreError::DiskFull`], anything else [`StoreError::Io`].
+    pub fn from_io(what: &str, e: &std::io::Error) -> StoreError {
+        if e.raw_os_error() == Some(libc::ENOSPC) {
+            StoreError::DiskFull(format!("{what}: {e}"))
+        } else {
+            StoreError::Io(format!("{what}: {e}"))
         }
     }
 }

@@ -4,7 +4,9 @@
 //! [`super::SqliteStore`] (checked by the shared conformance suite).
 
 use super::postgres_migrate::{pg_current_version, pg_latest_version, pg_migrate};
-use super::{PoolStatus, Session, Store, StoreError, StoreResult, StoredEvent, User};
+use super::{
+    is_disk_full_text, PoolStatus, Session, Store, StoreError, StoreResult, StoredEvent, User,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, PoolError, RecyclingMethod};
@@ -132,7 +134,10 @@ pub(crate) fn map_pg(e: tokio_postgres::Error) -> StoreError {
             None => db.message().to_string(),
         };
         let class = &code.code()[..2];
-        return if *code == SqlState::QUERY_CANCELED {
+        return if *code == SqlState::DISK_FULL || is_disk_full_text(Some(db.message())) {
+            // 53100, or "could not extend file ... No space left on device" under another code
+            StoreError::DiskFull(msg)
+        } else if *code == SqlState::QUERY_CANCELED {
             StoreError::Timeout
         } else if *code == SqlState::LOCK_NOT_AVAILABLE {
             StoreError::Busy

@@ -49,7 +49,7 @@ impl SqliteStore {
     pub fn open_blocking(path: PathBuf, busy_timeout_ms: u64, readers: u32) -> StoreResult<Self> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Io(format!("{}: {e}", dir.display())))?;
+                .map_err(|e| StoreError::from_io(&dir.display().to_string(), &e))?;
         }
         let mut writer = connect(&path, busy_timeout_ms)?;
         migrate(&mut writer, latest_version())?;

@@ -1,5 +1,6 @@
 //! Contract tests of the `/api/v3` subset against Radarr's own OpenAPI document.
 
+mod concurrency;
 mod library;
 mod openapi_sync;
 mod replays;

@@ -5,4 +5,5 @@
 //! `reelarr db copy` from SQLite into PostgreSQL.
 
 mod copy_cli;
+mod disk_full;
 mod outage;

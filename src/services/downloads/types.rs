@@ -129,7 +129,10 @@ pub enum DownloadError {
     Invalid(String),
     /// The journal could not record it; nothing was sent.
     #[error(transparent)]
-    Journal(#[from] JournalError),
+    Journal(JournalError),
+    /// The disk holding the journal is full: nothing was recorded or sent (a 507).
+    #[error(transparent)]
+    DiskFull(JournalError),
     /// The breaker refused the call.
     #[error(transparent)]
     Unavailable(Rejected),
@@ -139,6 +142,16 @@ pub enum DownloadError {
     /// qBittorrent failed.
     #[error(transparent)]
     Client(HttpError),
+}
+
+/// A full disk is told apart from other journal failures, so the API can say what to do.
+impl From<JournalError> for DownloadError {
+    fn from(e: JournalError) -> Self {
+        match e {
+            JournalError::DiskFull(_) => DownloadError::DiskFull(e),
+            other => DownloadError::Journal(other),
+        }
+    }
 }
 
 impl From<CallError<HttpError>> for DownloadError {
@@ -267,5 +280,28 @@ mod tests {
             (d.state, d.eta_seconds, d.movie_id),
             (Completed, None, Some(3))
         );
+    }
+
+    /// SQLite's `SQLITE_FULL` from the journal is a `DiskFull` grab error (answered 507);
+    /// other SQLite failures stay journal errors.
+    #[test]
+    fn a_full_journal_disk_is_told_apart() {
+        let sqlite = |code, msg: &str| {
+            rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some(msg.into()))
+        };
+        let full = JournalError::from(sqlite(
+            rusqlite::ffi::SQLITE_FULL,
+            "database or disk is full",
+        ));
+        assert!(matches!(full, JournalError::DiskFull(_)), "{full:?}");
+        assert!(matches!(
+            DownloadError::from(full),
+            DownloadError::DiskFull(JournalError::DiskFull(_))
+        ));
+        let other = JournalError::from(sqlite(rusqlite::ffi::SQLITE_CORRUPT, "malformed"));
+        assert!(matches!(
+            DownloadError::from(other),
+            DownloadError::Journal(JournalError::Sqlite(_))
+        ));
     }
 }

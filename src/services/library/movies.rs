@@ -43,6 +43,12 @@ fn invalid_movie(message: impl Into<String>) -> ServiceError {
     ServiceError::invalid("invalid_movie", message)
 }
 
+/// Radarr's answer to adding a movie the library already has.
+fn movie_exists(tmdb_id: i64) -> ServiceError {
+    ServiceError::invalid("movie_exists", "This movie has already been added")
+        .with("tmdbId", tmdb_id)
+}
+
 fn no_movie(id: i64) -> ServiceError {
     ServiceError::NotFound(format!("no movie {id}"))
 }
@@ -150,10 +156,7 @@ impl LibraryService {
         let availability = b.minimum_availability.unwrap_or_else(|| "released".into());
         check_availability(&availability)?;
         if self.store.movie_by_tmdb(tmdb_id).await?.is_some() {
-            return Err(
-                ServiceError::invalid("movie_exists", "This movie has already been added")
-                    .with("tmdbId", tmdb_id),
-            );
+            return Err(movie_exists(tmdb_id));
         }
         // Metadata is best-effort: an outage must not lose the request.
         let (metadata, from_tmdb) = match self.metadata.movie(tmdb_id as u32).await {
@@ -189,7 +192,15 @@ impl LibraryService {
             tags: b.tags.unwrap_or_default(),
             metadata,
         };
-        let mut m = self.store.add_movie(&new).await?;
+        let mut m = match self.store.add_movie(&new).await.map_err(ServiceError::from) {
+            Ok(m) => m,
+            // A concurrent add of the same movie won the race past the check above: answer
+            // as Radarr does for any duplicate, not with the constraint's 409.
+            Err(e) if e.is_constraint() && self.store.movie_by_tmdb(tmdb_id).await?.is_some() => {
+                return Err(movie_exists(tmdb_id))
+            }
+            Err(e) => return Err(e),
+        };
         if from_tmdb {
             m.last_info_sync = Some(chrono::Utc::now());
             m = self.store.update_movie(&m).await?.unwrap_or(m);

@@ -86,3 +86,39 @@ async fn users_sessions_and_events() {
     let (_d, s) = store().await;
     crate::store::tests::conformance::accounts_suite(&s, latest_version()).await;
 }
+
+/// A database that cannot grow (SQLite's own `max_page_count` limit answers `SQLITE_FULL`,
+/// exactly as a full disk does) is `DiskFull`, which is not an outage: the breaker stays out of
+/// it and the API answers 507.
+#[tokio::test]
+async fn a_database_that_cannot_grow_is_disk_full_not_an_outage() {
+    use crate::store::LibraryStore;
+    let (_d, s) = store().await;
+    {
+        let c = s.inner.writer.lock();
+        let pages: i64 = c.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        c.execute_batch(&format!("PRAGMA max_page_count = {pages}"))
+            .unwrap();
+    }
+    let mut refused = None;
+    for i in 0..2000 {
+        if let Err(e) = s.add_tag(&format!("tag-{i}-{}", "x".repeat(90))).await {
+            refused = Some(e);
+            break;
+        }
+    }
+    let e = refused.expect("the database stops growing at max_page_count");
+    assert!(matches!(e, StoreError::DiskFull(_)), "{e:?}");
+    assert!(!e.is_outage(), "{e:?}");
+    // The OS's "no space left" while creating the database's folder is the same.
+    let io = std::io::Error::from_raw_os_error(libc::ENOSPC);
+    assert!(matches!(
+        StoreError::from_io("/data", &io),
+        StoreError::DiskFull(_)
+    ));
+    let io = std::io::Error::from_raw_os_error(libc::EACCES);
+    assert!(matches!(
+        StoreError::from_io("/data", &io),
+        StoreError::Io(_)
+    ));
+}
