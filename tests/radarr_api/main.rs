@@ -1,5 +1,6 @@
 //! Contract tests of the `/api/v3` subset against Radarr's own OpenAPI document.
 
+mod conformance;
 mod library;
 mod openapi_sync;
 mod replays;
