@@ -4,6 +4,7 @@
 use super::auth::require;
 use super::body;
 use super::error::ApiError;
+use super::v3::params::{params, Params};
 use super::with_state;
 use crate::auth::Principal;
 use crate::breaker::{BreakerConfigPatch, CircuitBreaker};
@@ -61,8 +62,8 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(warp::get())
         .and(require(state.clone()))
         .and(with_state(state.clone()))
-        .and(warp::query::<EventsQuery>())
-        .then(|_: Principal, s: Arc<AppState>, q: EventsQuery| async move { events(&s, q).await });
+        .and(params())
+        .then(|_: Principal, s: Arc<AppState>, q: Params| async move { events(&s, &q).await });
     let one = warp::path!("api" / "v1" / "circuit-breakers" / String)
         .and(warp::get())
         .and(require(state.clone()))
@@ -182,14 +183,55 @@ async fn update(s: &AppState, service: &str, patch: BreakerConfigPatch) -> Resul
     }
 }
 
-#[derive(Deserialize)]
-struct EventsQuery {
-    limit: Option<u32>,
+/// `limit` of the events route: 1..=1000, 100 when absent.
+fn events_limit(q: &Params) -> Result<u32, ApiError> {
+    match q.int("limit")? {
+        None => Ok(100),
+        Some(n @ 1..=1000) => Ok(n as u32),
+        Some(n) => Err(ApiError::bad_request(
+            "invalid_parameter",
+            format!("limit must be 1 to 1000, got {n}"),
+        )
+        .with("parameter", "limit")),
+    }
 }
 
-/// The ring holds this run's events; older history comes from the database.
-async fn events(s: &AppState, q: EventsQuery) -> Resp {
-    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let out = s.breaker_events.recent(limit, s.process.start_time).await;
-    warp::reply::json(&json!(out)).into_response()
+/// The ring holds this run's events; older history comes from the database. A bad `limit` is
+/// answered here as a 400 naming it: a rejection would lose to the `{service}` route's 404
+/// ("no circuit breaker named events"), which is what clients used to get.
+async fn events(s: &AppState, q: &Params) -> Resp {
+    match events_limit(q) {
+        Ok(limit) => {
+            let out = s.breaker_events.recent(limit, s.process.start_time).await;
+            warp::reply::json(&json!(out)).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_limit_is_checked_and_named() {
+        let limit = |q: &str| events_limit(&Params::parse(q));
+        assert_eq!(limit("").unwrap(), 100);
+        assert_eq!(limit("LIMIT=1000").unwrap(), 1000);
+        assert_eq!(limit("limit=1").unwrap(), 1);
+        for bad in [
+            "limit=abc",
+            "limit=0",
+            "limit=-5",
+            "limit=1001",
+            "limit=1e3",
+        ] {
+            let e = limit(bad).unwrap_err();
+            assert_eq!(
+                (e.code, &e.extra["parameter"]),
+                ("invalid_parameter", &json!("limit")),
+                "{bad}"
+            );
+        }
+    }
 }

@@ -5,6 +5,7 @@
 use super::auth::require;
 use super::body;
 use super::error::ApiError;
+use super::v3::params::{params, Params};
 use super::with_state;
 use crate::auth::Principal;
 use crate::services::downloads::{Grab, JournalEntry, SubmitOutcome};
@@ -31,13 +32,6 @@ struct GrabBody {
     save_path: Option<String>,
     #[serde(default)]
     paused: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FileQuery {
-    title: Option<String>,
-    movie_id: Option<i64>,
 }
 
 fn entry_json(e: &JournalEntry) -> Value {
@@ -140,14 +134,17 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         ))
         .and(require(state.clone()))
         .and(with_state(state.clone()))
-        .and(warp::query::<FileQuery>())
+        .and(params())
         .and(body::bytes(state.config.clone()))
         .and_then(
-            |_: Principal, s: Arc<AppState>, q: FileQuery, raw: bytes::Bytes| async move {
-                let name = q.title.clone().unwrap_or_else(|| "upload.torrent".into());
+            |_: Principal, s: Arc<AppState>, q: Params, raw: bytes::Bytes| async move {
+                // `movieId=abc` is a 400 naming the parameter, like every query parameter.
+                let movie_id = q.int("movieId").map_err(ApiError::reject)?;
+                let title = q.text("title").map(str::to_string);
+                let name = title.clone().unwrap_or_else(|| "upload.torrent".into());
                 let mut g = Grab::torrent_file(name, raw.to_vec());
-                g.title = q.title;
-                g.movie_id = q.movie_id;
+                g.title = title;
+                g.movie_id = movie_id;
                 submit(&s, g).await
             },
         );

@@ -3,20 +3,32 @@
 
 use super::auth::require;
 use super::error::ApiError;
+use super::v3::params::{params, Params};
 use super::with_state;
 use crate::auth::Principal;
 use crate::services::search::SearchQuery;
 use crate::state::AppState;
-use serde::Deserialize;
 use std::sync::Arc;
 use warp::{Filter, Rejection, Reply};
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Query {
-    title: Option<String>,
-    year: Option<u16>,
-    imdb_id: Option<String>,
+/// The query, each bad value a 400 `invalid_parameter` naming it (`year=abc` used to be a
+/// bare `invalid_query`).
+fn query(q: &Params) -> Result<SearchQuery, ApiError> {
+    let year = match q.int("year")? {
+        None => None,
+        Some(y) => Some(u16::try_from(y).ok().filter(|y| *y >= 1).ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_parameter",
+                format!("year must be 1 to 65535, got {y}"),
+            )
+            .with("parameter", "year")
+        })?),
+    };
+    Ok(SearchQuery {
+        imdb_id: q.text("imdbId").map(str::to_string),
+        title: q.text("title").unwrap_or_default().to_string(),
+        year,
+    })
 }
 
 pub fn routes(
@@ -26,18 +38,17 @@ pub fn routes(
         .and(warp::get())
         .and(require(state.clone()))
         .and(with_state(state))
-        .and(warp::query::<Query>())
-        .and_then(|_: Principal, s: Arc<AppState>, q: Query| async move {
-            let title = q.title.unwrap_or_default();
-            let imdb = q.imdb_id.filter(|i| !i.trim().is_empty());
-            if title.trim().is_empty() && imdb.is_none() {
+        .and(params())
+        .and_then(|_: Principal, s: Arc<AppState>, q: Params| async move {
+            let q = query(&q).map_err(ApiError::reject)?;
+            if q.title.is_empty() && q.imdb_id.is_none() {
                 return Err(ApiError::bad_request(
                     "missing_query",
                     "give title (and optionally year) or imdbId",
                 )
                 .reject());
             }
-            if let Some(i) = &imdb {
+            if let Some(i) = &q.imdb_id {
                 let digits = i.trim_start_matches("tt");
                 if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
                     return Err(ApiError::bad_request(
@@ -47,15 +58,29 @@ pub fn routes(
                     .reject());
                 }
             }
-            let result = s
-                .services
-                .search
-                .search(&SearchQuery {
-                    imdb_id: imdb,
-                    title,
-                    year: q.year,
-                })
-                .await;
+            let result = s.services.search.search(&q).await;
             Ok::<_, Rejection>(warp::reply::json(&result).into_response())
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_values_name_their_parameter() {
+        let q = query(&Params::parse("title=The+Matrix&YEAR=1999&imdbId=")).unwrap();
+        assert_eq!(
+            (q.title.as_str(), q.year, q.imdb_id),
+            ("The Matrix", Some(1999), None)
+        );
+        for bad in ["year=abc", "year=0", "year=-1", "year=70000"] {
+            let e = query(&Params::parse(bad)).unwrap_err();
+            assert_eq!(
+                (e.code, e.extra["parameter"].as_str()),
+                ("invalid_parameter", Some("year")),
+                "{bad}"
+            );
+        }
+    }
 }

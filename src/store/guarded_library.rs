@@ -140,6 +140,22 @@ impl LibraryStore for GuardedStore {
         }
         r
     }
+    async fn update_tag(&self, tag: &Tag) -> StoreResult<bool> {
+        let r = self.guard(self.inner().update_tag(tag)).await;
+        if r.is_ok() {
+            // Keep the read-only fallback current (writes are rare; one extra read is cheap).
+            let _ = self.tags().await;
+        }
+        r
+    }
+    async fn delete_tag(&self, id: i64) -> StoreResult<bool> {
+        let r = self.guard(self.inner().delete_tag(id)).await;
+        if r.is_ok() {
+            // Keep the read-only fallback current (writes are rare; one extra read is cheap).
+            let _ = self.tags().await;
+        }
+        r
+    }
     async fn add_history(&self, entry: &NewHistory) -> StoreResult<HistoryEntry> {
         self.guard(self.inner().add_history(entry)).await
     }

@@ -95,6 +95,12 @@ pub trait LibraryStore: Send + Sync {
     async fn tags(&self) -> StoreResult<Vec<Tag>>;
     /// Returns the existing tag when the label is taken (case-insensitive), as Radarr does.
     async fn add_tag(&self, label: &str) -> StoreResult<Tag>;
+    /// Renames tag `tag.id`; `false` when there is no such tag, `Constraint` when another tag
+    /// has the label already.
+    async fn update_tag(&self, tag: &Tag) -> StoreResult<bool>;
+    /// Deletes tag `id`; `false` when there is no such tag, `Constraint` while a movie carries
+    /// it (Radarr refuses to delete a tag in use, and a movie must not keep a dangling id).
+    async fn delete_tag(&self, id: i64) -> StoreResult<bool>;
 
     async fn add_history(&self, entry: &NewHistory) -> StoreResult<HistoryEntry>;
     /// `page` starts at 1; newest first.

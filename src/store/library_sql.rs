@@ -33,6 +33,8 @@ pub(super) struct Dialect {
     /// `WHERE` of a history query over `$1` movie ids, `$2` event types, `$3` download id;
     /// an empty list means "no filter".
     pub history_filter: &'static str,
+    /// Condition on a row of `movies`: its tag list holds tag id `$1`.
+    pub movie_has_tag: &'static str,
 }
 
 /// What a backend provides: statements run on its connections, its SQL differences.
@@ -249,6 +251,30 @@ impl<B: SqlBackend> LibraryStore for B {
         self.exec(sql.into(), args![label]).await?;
         let sql = "SELECT id, label FROM tags WHERE lower(label) = lower($1)";
         one(self, true, sql.into(), args![label], tag).await
+    }
+
+    async fn update_tag(&self, t: &Tag) -> StoreResult<bool> {
+        let sql = "UPDATE tags SET label = $2 WHERE id = $1";
+        Ok(self.exec(sql.into(), args![t.id, t.label.as_str()]).await? > 0)
+    }
+
+    async fn delete_tag(&self, id: i64) -> StoreResult<bool> {
+        // One statement, so a movie tagged meanwhile cannot be left with a dangling id.
+        let used = B::DIALECT.movie_has_tag;
+        let sql = format!(
+            "DELETE FROM tags WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM movies WHERE {used})"
+        );
+        if self.exec(sql, args![id]).await? > 0 {
+            return Ok(true);
+        }
+        let sql = "SELECT id, label FROM tags WHERE id = $1";
+        match opt(self, sql.into(), args![id], tag).await? {
+            Some(t) => Err(StoreError::Constraint(format!(
+                "tag {:?} is used by movies",
+                t.label
+            ))),
+            None => Ok(false),
+        }
     }
 
     async fn add_history(&self, e: &NewHistory) -> StoreResult<HistoryEntry> {

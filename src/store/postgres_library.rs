@@ -21,6 +21,7 @@ impl SqlBackend for PostgresStore {
         history_filter: "WHERE (cardinality($1::BIGINT[]) = 0 OR movie_id = ANY($1))
             AND (cardinality($2::TEXT[]) = 0 OR event_type = ANY($2))
             AND ($3::TEXT IS NULL OR download_id = $3)",
+        movie_has_tag: "$1 = ANY(movies.tags)",
     };
 
     async fn rows<T: Send + 'static>(

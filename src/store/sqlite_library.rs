@@ -39,6 +39,7 @@ impl SqlBackend for SqliteStore {
         history_filter: "WHERE ($1 = '[]' OR movie_id IN (SELECT value FROM json_each($1)))
             AND ($2 = '[]' OR event_type IN (SELECT value FROM json_each($2)))
             AND ($3 IS NULL OR download_id = $3)",
+        movie_has_tag: "EXISTS (SELECT 1 FROM json_each(movies.tags) WHERE value = $1)",
     };
 
     async fn rows<T: Send + 'static>(

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use std::path::Path;
 
-fn db(dir: &Path) -> rusqlite::Connection {
+pub(super) fn db(dir: &Path) -> rusqlite::Connection {
     let c = rusqlite::Connection::open(dir.join("reelarr.db")).unwrap();
     c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
     c
@@ -54,7 +54,7 @@ fn set_file(c: &rusqlite::Connection, movie_id: i64, name: &str, quality_id: u32
     .unwrap();
 }
 
-fn set_date(c: &rusqlite::Connection, movie_id: i64, field: &str, date: &str) {
+pub(super) fn set_date(c: &rusqlite::Connection, movie_id: i64, field: &str, date: &str) {
     c.execute(
         &format!("UPDATE movies SET metadata = json_set(metadata, '$.{field}', ?1) WHERE id = ?2"),
         rusqlite::params![date, movie_id],
@@ -75,7 +75,13 @@ async fn profile_id(s: &Server, name: &str) -> i64 {
 }
 
 /// Adds a movie (TMDB is not configured, so the body's title and year are used).
-async fn add_movie(s: &Server, tmdb_id: i64, title: &str, root: &str, monitored: bool) -> i64 {
+pub(super) async fn add_movie(
+    s: &Server,
+    tmdb_id: i64,
+    title: &str,
+    root: &str,
+    monitored: bool,
+) -> i64 {
     let body = json!({
         "tmdbId": tmdb_id, "title": title, "year": 1999,
         "qualityProfileId": profile_id(s, "HD-1080p").await,
@@ -88,7 +94,7 @@ async fn add_movie(s: &Server, tmdb_id: i64, title: &str, root: &str, monitored:
 }
 
 /// Asserts a 400 `invalid_parameter` naming `param` for a GET.
-async fn expect_bad(s: &Server, path: &str, param: &str) {
+pub(super) async fn expect_bad(s: &Server, path: &str, param: &str) {
     expect_bad_with(s, Method::GET, path, param).await;
 }
 

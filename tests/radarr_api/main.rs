@@ -1,6 +1,7 @@
 //! Contract tests of the `/api/v3` subset against Radarr's own OpenAPI document.
 
 mod concurrency;
+mod conformance;
 mod library;
 mod openapi_sync;
 mod replays;

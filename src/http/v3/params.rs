@@ -1,10 +1,11 @@
-//! Query parameters for the v3 API, read the way Radarr (ASP.NET) reads them: names are
+//! Query parameters for the v3 API (and reelarr's own `/api/v1` routes), read the way Radarr
+//! (ASP.NET) reads them: names are
 //! case-insensitive (`tmdbId`, `tmdbid`), lists may repeat or be comma-separated, and every bad
 //! value is a 400 `invalid_parameter` that names the parameter, never a 500 or a silent default.
 
 use crate::http::error::ApiError;
 use crate::services::library::MAX_PAGE_SIZE;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use std::convert::Infallible;
 use warp::Filter;
 
@@ -131,15 +132,14 @@ impl Params {
             .collect()
     }
 
-    /// A date-time as .NET model binding accepts it: RFC 3339, a date-time without offset
-    /// (taken as UTC) or a plain date (midnight UTC).
+    /// A date-time in any form Radarr's clients send (see [`parse_date`]).
     pub fn date(&self, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
         self.text(name)
             .map(|v| {
                 parse_date(v).ok_or_else(|| {
                     invalid(
                         name,
-                        format!("{name} must be a date (2024-05-31) or an RFC 3339 date-time, got {v:?}"),
+                        format!("{name} must be a date (2024-05-31) or an ISO 8601 date-time (2024-05-31T10:00:00Z, with an offset like +0200 or +02:00, or none for UTC), got {v:?}"),
                     )
                 })
             })
@@ -186,23 +186,55 @@ impl Params {
     }
 }
 
+/// A date-time as Radarr's clients send it (.NET model binding takes them all): ISO 8601 /
+/// RFC 3339 with `T` or a space between date and time, seconds and fractions optional, and an
+/// offset written `Z`, `+02`, `+0200` or `+02:00` (a `+` sent unencoded arrives as a space and
+/// counts as `+`) or none (UTC); or a plain date (midnight UTC).
 fn parse_date(v: &str) -> Option<DateTime<Utc>> {
-    if let Ok(d) = DateTime::parse_from_rfc3339(v) {
-        return Some(d.with_timezone(&Utc));
+    let v = v.trim();
+    let (date, rest) = (v.get(..10)?, v.get(10..)?);
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    let Some(rest) = rest.strip_prefix(['T', 't', ' ']).filter(|r| !r.is_empty()) else {
+        return rest
+            .is_empty()
+            .then(|| date.and_time(NaiveTime::MIN).and_utc());
+    };
+    let (time, east) = split_offset(rest)?;
+    let time = ["%H:%M:%S%.f", "%H:%M"]
+        .iter()
+        .find_map(|f| NaiveTime::parse_from_str(time, f).ok())?;
+    FixedOffset::east_opt(east)?
+        .from_local_datetime(&date.and_time(time))
+        .single()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Splits `10:00:00.5+02:00` into the time and its offset in seconds east of UTC (0 for `Z`
+/// or no offset); `None` when the offset is malformed.
+fn split_offset(s: &str) -> Option<(&str, i32)> {
+    if let Some(time) = s.strip_suffix(['Z', 'z']) {
+        return Some((time, 0));
     }
-    for f in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        if let Ok(d) = NaiveDateTime::parse_from_str(v, f) {
-            return Some(d.and_utc());
-        }
+    let Some(i) = s.rfind(['+', '-', ' ']) else {
+        return Some((s, 0));
+    };
+    let (time, off) = (&s[..i], &s[i + 1..]);
+    let digits = |t: &str| t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit());
+    let (h, m) = match (off.len(), off.get(..2), off.get(2..)) {
+        (2, Some(h), _) => (h, "00"),
+        (4, Some(h), Some(m)) => (h, m),
+        (5, Some(h), Some(m)) => (h, m.strip_prefix(':')?),
+        _ => return None,
+    };
+    if !digits(h) || !digits(m) {
+        return None;
     }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| d.and_utc())
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    if h > 23 || m > 59 {
+        return None;
+    }
+    let sign = if s.as_bytes()[i] == b'-' { -1 } else { 1 };
+    Some((time, sign * (h * 3600 + m * 60)))
 }
 
 #[cfg(test)]
@@ -272,5 +304,58 @@ mod tests {
         assert_eq!(err(q.bool("d")).1, "d");
         assert_eq!(err(Params::parse("start=garbage").date("start")).1, "start");
         assert_eq!(err(Params::parse("ids=1,x").ints("ids")).1, "ids");
+    }
+
+    #[test]
+    fn dates_in_every_form_radarr_clients_send() {
+        let midnight = "2026-12-07T00:00:00+00:00";
+        for (raw, want) in [
+            ("2026-12-07", midnight),
+            ("2026-12-07T00:00:00Z", midnight),
+            ("2026-12-07T00:00:00.000Z", midnight),
+            ("2026-12-07T00:00:00.0000000Z", midnight),
+            ("2026-12-07T00:00:00%2B0000", midnight),
+            ("2026-12-07T00:00:00+0000", midnight),
+            ("2026-12-07T00:00:00%2B00:00", midnight),
+            ("2026-12-07T00:00:00+00:00", midnight),
+            ("2026-12-07T00:00:00", midnight),
+            ("2026-12-07t00:00z", midnight),
+            ("2026-12-07%2000:00:00", midnight),
+            (
+                "2026-12-07T02:00:00.5%2B0200",
+                "2026-12-07T00:00:00.500+00:00",
+            ),
+            ("2026-12-06T19:00:00-05:00", midnight),
+            ("2026-12-06T19:00:00-05", midnight),
+            ("2026-12-06T19:00:00.000-0500", midnight),
+        ] {
+            let got = Params::parse(&format!("start={raw}")).date("start");
+            let got = got.unwrap_or_else(|e| panic!("{raw}: {e:?}")).unwrap();
+            assert_eq!(
+                got.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+                want,
+                "{raw}"
+            );
+        }
+        for raw in [
+            "2026-12-07T00:00:00+24:00",
+            "2026-12-07T00:00:00+0",
+            "2026-12-07T00:00:00+00:0a",
+            "2026-12-07T25:00:00Z",
+            "2026-13-07",
+            "2026-12-07T",
+            "2026-12-07X00:00",
+            "07/12/2026",
+            "2026-12-07T00:00:00+00:00:00",
+            "é026-12-07T00:00:00Z",
+            "tomorrow",
+        ] {
+            let q = Params::parse(&format!("end={raw}"));
+            assert_eq!(
+                err(q.date("end")),
+                ("invalid_parameter".into(), "end".into()),
+                "{raw}"
+            );
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Radarr's library settings: `qualityprofile` (GET, GET/{id}, POST, PUT/{id}, DELETE/{id}),
-//! `rootfolder` (GET, POST, DELETE/{id}, with free space) and `tag` (GET, POST).
+//! `rootfolder` (GET, GET/{id}, POST, DELETE/{id}, with free space) and `tag` (GET, GET/{id},
+//! POST, PUT/{id}, DELETE/{id}; a tag movies carry is not deleted, as in Radarr).
 
 use crate::auth::Principal;
 use crate::domain::movie::StoredProfile;
@@ -117,6 +118,13 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
             let r = s.library.add_root_folder(&b.path).await?;
             Ok::<_, Rejection>(reply(&root_json(&r), StatusCode::CREATED))
         });
+    let root = warp::path!("api" / "v3" / "rootfolder" / i64)
+        .and(warp::get())
+        .and(auth())
+        .and_then(|id: i64, _: Principal, s: Arc<AppState>| async move {
+            let r = s.library.root_folder(id).await?;
+            Ok::<_, Rejection>(reply(&root_json(&r), StatusCode::OK))
+        });
     let del_root = warp::path!("api" / "v3" / "rootfolder" / i64)
         .and(warp::delete())
         .and(auth())
@@ -141,6 +149,31 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
             Ok::<_, Rejection>(reply(&json!(t), StatusCode::CREATED))
         });
 
+    let tag = warp::path!("api" / "v3" / "tag" / i64)
+        .and(warp::get())
+        .and(auth())
+        .and_then(|id: i64, _: Principal, s: Arc<AppState>| async move {
+            let t = s.library.tag(id).await?;
+            Ok::<_, Rejection>(reply(&json!(t), StatusCode::OK))
+        });
+    let put_tag = warp::path!("api" / "v3" / "tag" / i64)
+        .and(warp::put())
+        .and(auth())
+        .and(body::json::<TagBody>(live_config()))
+        .and_then(
+            |id: i64, _: Principal, s: Arc<AppState>, b: TagBody| async move {
+                let t = s.library.rename_tag(id, &b.label).await?;
+                Ok::<_, Rejection>(reply(&json!(t), StatusCode::ACCEPTED))
+            },
+        );
+    let del_tag = warp::path!("api" / "v3" / "tag" / i64)
+        .and(warp::delete())
+        .and(auth())
+        .and_then(|id: i64, _: Principal, s: Arc<AppState>| async move {
+            s.library.delete_tag(id).await?;
+            Ok::<_, Rejection>(reply(&json!({}), StatusCode::OK))
+        });
+
     profiles
         .or(profile)
         .unify()
@@ -152,6 +185,8 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .unify()
         .or(roots)
         .unify()
+        .or(root)
+        .unify()
         .or(add_root)
         .unify()
         .or(del_root)
@@ -159,5 +194,11 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .or(tags)
         .unify()
         .or(add_tag)
+        .unify()
+        .or(tag)
+        .unify()
+        .or(put_tag)
+        .unify()
+        .or(del_tag)
         .unify()
 }

@@ -30,6 +30,14 @@ fn no_profile(id: i64) -> ServiceError {
     ServiceError::NotFound(format!("no quality profile {id}"))
 }
 
+fn no_root(id: i64) -> ServiceError {
+    ServiceError::NotFound(format!("no root folder {id}"))
+}
+
+fn no_tag(id: i64) -> ServiceError {
+    ServiceError::NotFound(format!("no tag {id}"))
+}
+
 /// Parses and validates a profile body; errors name what is wrong.
 fn parse_profile(v: Value) -> Result<QualityProfile> {
     let p: QualityProfile = serde_json::from_value(v).map_err(|e| {
@@ -159,12 +167,21 @@ impl LibraryService {
         Ok(RootFolderView::new(r.id, r.path))
     }
 
+    /// Root folder `id` with its free space, or `NotFound`.
+    pub async fn root_folder(&self, id: i64) -> Result<RootFolderView> {
+        self.root_folders()
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| no_root(id))
+    }
+
     /// Removes root folder `id` (never its files).
     pub async fn delete_root_folder(&self, id: i64) -> Result<()> {
         if self.store.delete_root_folder(id).await? {
             Ok(())
         } else {
-            Err(ServiceError::NotFound(format!("no root folder {id}")))
+            Err(no_root(id))
         }
     }
 
@@ -177,6 +194,50 @@ impl LibraryService {
     pub async fn add_tag(&self, raw: &str) -> Result<Tag> {
         let label = check_label(raw)?;
         Ok(self.store.add_tag(&label).await?)
+    }
+
+    /// Tag `id`, or `NotFound`.
+    pub async fn tag(&self, id: i64) -> Result<Tag> {
+        self.tags()
+            .await?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| no_tag(id))
+    }
+
+    /// Renames tag `id` (lower-cased, as Radarr does); a label another tag has is a conflict.
+    pub async fn rename_tag(&self, id: i64, raw: &str) -> Result<Tag> {
+        let tag = Tag {
+            id,
+            label: check_label(raw)?,
+        };
+        match self
+            .store
+            .update_tag(&tag)
+            .await
+            .map_err(ServiceError::from)
+        {
+            Ok(true) => Ok(tag),
+            Ok(false) => Err(no_tag(id)),
+            Err(e) if e.is_constraint() => Err(ServiceError::Conflict {
+                code: "tag_exists",
+                message: format!("another tag is labelled {:?}", tag.label),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Deletes tag `id`; refused while movies carry it, as Radarr refuses a tag in use.
+    pub async fn delete_tag(&self, id: i64) -> Result<()> {
+        match self.store.delete_tag(id).await.map_err(ServiceError::from) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(no_tag(id)),
+            Err(e) if e.is_constraint() => Err(ServiceError::Conflict {
+                code: "tag_in_use",
+                message: format!("tag {id} is used by movies; remove it from them first"),
+            }),
+            Err(e) => Err(e),
+        }
     }
 }
 

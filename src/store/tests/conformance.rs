@@ -24,6 +24,37 @@ fn new_movie(tmdb_id: i64, profile: i64) -> NewMovie {
     }
 }
 
+/// Renaming and deleting tags: a taken label and a tag a movie carries are refused.
+async fn tag_changes(s: &dyn Store, movie_id: i64) {
+    let uhd = s.add_tag("uhd").await.unwrap();
+    let hdr = s.add_tag("hdr").await.unwrap();
+    let mut renamed = uhd.clone();
+    renamed.label = "2160p".into();
+    assert!(s.update_tag(&renamed).await.unwrap());
+    assert!(s.tags().await.unwrap().contains(&renamed));
+    renamed.label = "HDR".into();
+    assert!(matches!(
+        s.update_tag(&renamed).await,
+        Err(StoreError::Constraint(_))
+    ));
+    renamed.id = 9999;
+    assert!(!s.update_tag(&renamed).await.unwrap());
+
+    let mut m = s.movie(movie_id).await.unwrap().unwrap();
+    m.tags = vec![hdr.id];
+    s.update_movie(&m).await.unwrap();
+    assert!(matches!(
+        s.delete_tag(hdr.id).await,
+        Err(StoreError::Constraint(_))
+    ));
+    assert!(s.tags().await.unwrap().iter().any(|t| t.id == hdr.id));
+    m.tags = vec![];
+    s.update_movie(&m).await.unwrap();
+    assert!(s.delete_tag(hdr.id).await.unwrap());
+    assert!(!s.delete_tag(hdr.id).await.unwrap());
+    assert!(s.delete_tag(uhd.id).await.unwrap());
+}
+
 /// Exercises every library operation and its error cases.
 pub async fn library_suite(s: &dyn Store) {
     let p = s
@@ -101,6 +132,7 @@ pub async fn library_suite(s: &dyn Store) {
         "labels are case-insensitive"
     );
     assert_eq!(s.tags().await.unwrap().len(), 1);
+    tag_changes(s, m.id).await;
 
     for i in 0..5 {
         s.add_history(&NewHistory {
