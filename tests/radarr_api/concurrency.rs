@@ -101,12 +101,22 @@ async fn twenty_identical_movies_searches_are_one_command_one_search_one_grab() 
     assert_eq!(st, 201, "{m}");
     let movie_id = m["id"].as_i64().unwrap();
 
+    // Another process holds the database's write lock while the 20 arrive, so each of them is
+    // still inserting when the next one checks for a running twin: the widest race window, on
+    // every machine, however fast.
+    let lock = rusqlite::Connection::open(dir.path().join("reelarr.db")).unwrap();
+    lock.busy_timeout(Duration::from_secs(5)).unwrap();
+    lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
     let body = json!({"name": "MoviesSearch", "movieIds": [movie_id]});
-    let answers = join_all((0..20).map(|_| {
+    let burst = join_all((0..20).map(|_| {
         let (s, body) = (&s, body.clone());
         async move { send(s, Method::POST, "/api/v3/command", Some(body)).await }
-    }))
-    .await;
+    }));
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        lock.execute_batch("COMMIT").unwrap();
+    };
+    let (answers, ()) = tokio::join!(burst, release);
     let mut ids = BTreeSet::new();
     for (st, c) in &answers {
         assert_eq!(*st, 201, "{c}");
@@ -115,7 +125,7 @@ async fn twenty_identical_movies_searches_are_one_command_one_search_one_grab() 
     assert_eq!(
         ids.len(),
         1,
-        "one command for 20 identical ones: {answers:?}"
+        "one command for 20 identical ones, got {ids:?}"
     );
     let id = *ids.first().unwrap();
     let done = eventually(Duration::from_secs(30), || {

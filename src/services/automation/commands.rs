@@ -2,6 +2,8 @@
 //! background (`started` → `completed`/`failed`, with a message and timings). The scheduler
 //! submits the same commands with trigger `scheduled`.
 
+mod keyed_lock;
+
 use super::{availability, Automation, AutomationError};
 use crate::domain::movie::CommandRecord;
 use crate::domain::profile::QualityProfile;
@@ -9,6 +11,7 @@ use crate::domain::quality::QualityModel;
 use crate::journal::OpState;
 use crate::store::StoreError;
 use chrono::Utc;
+use keyed_lock::KeyedLocks;
 use parking_lot::Mutex;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -71,7 +74,7 @@ pub(super) struct Runner {
     active: Mutex<HashMap<String, i64>>,
     /// One lock per (name, body) being submitted: the "already running?" check and the insert
     /// happen under it, so concurrent identical submissions create one command, not several.
-    submitting: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    submitting: KeyedLocks,
     /// Runs at most two commands at once (a search must not starve download checks).
     slots: Arc<tokio::sync::Semaphore>,
 }
@@ -81,48 +84,8 @@ impl Default for Runner {
         Runner {
             recent: Mutex::default(),
             active: Mutex::default(),
-            submitting: Mutex::default(),
+            submitting: KeyedLocks::default(),
             slots: Arc::new(tokio::sync::Semaphore::new(2)),
-        }
-    }
-}
-
-/// Holds the submission lock of one (name, body); dropping it (also when the request is
-/// cancelled mid-insert) releases the lock and forgets it once nobody else waits on it.
-struct SubmitGuard<'a> {
-    locks: &'a Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    key: String,
-    lock: Arc<tokio::sync::Mutex<()>>,
-    held: Option<tokio::sync::OwnedMutexGuard<()>>,
-}
-
-impl Runner {
-    /// Waits for the submission lock of `key` (see [`Runner::submitting`]).
-    async fn lock_submission(&self, key: &str) -> SubmitGuard<'_> {
-        let lock = self
-            .submitting
-            .lock()
-            .entry(key.to_string())
-            .or_default()
-            .clone();
-        let mut guard = SubmitGuard {
-            locks: &self.submitting,
-            key: key.to_string(),
-            lock: lock.clone(),
-            held: None,
-        };
-        guard.held = Some(lock.lock_owned().await);
-        guard
-    }
-}
-
-impl Drop for SubmitGuard<'_> {
-    fn drop(&mut self) {
-        self.held.take();
-        let mut locks = self.locks.lock();
-        // Clones are only taken under `locks`: two left (the map's and ours) means no waiter.
-        if Arc::strong_count(&self.lock) <= 2 {
-            locks.remove(&self.key);
         }
     }
 }
@@ -187,7 +150,7 @@ impl Automation {
         let key = format!("{}:{:?}", cmd.as_str(), ids);
         // Held until the new command is in `active`: an identical request waiting here then
         // finds it and returns it instead of inserting a second one.
-        let _submitting = runner.lock_submission(&key).await;
+        let _submitting = runner.submitting.lock(&key).await;
         if let Some(id) = runner.active.lock().get(&key).copied() {
             if let Some(rec) = runner.recent.lock().get(&id).cloned() {
                 return Ok(rec);
