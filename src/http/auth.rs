@@ -1,15 +1,20 @@
-//! Authentication filters and the login/logout/password routes.
+//! Authentication filters and the login/logout/password routes, and the guards on UI sessions:
+//! a cookie-authenticated change must come from this server's own pages (see [`origin`]), and a
+//! user who still has the generated first password may only change it.
+
+mod origin;
 
 use super::body;
 use super::error::ApiError;
 use super::{with_state, ClientAddr};
 use crate::auth::Principal;
 use crate::state::AppState;
+use origin::Source;
 use serde::Deserialize;
 use serde_json::json;
 use std::net::IpAddr;
 use std::sync::Arc;
-use warp::http::{header, StatusCode};
+use warp::http::{header, HeaderMap, Method, StatusCode};
 use warp::{Filter, Rejection, Reply};
 
 /// Name of the UI session cookie.
@@ -65,16 +70,39 @@ fn url_pairs(query: &str) -> Vec<(String, String)> {
 }
 
 /// Requires a valid API key or session; yields who the caller is, or rejects with 401 JSON.
+/// A session is also held to [`check_session`] with the password-change gate on.
 pub fn require(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (Principal,), Error = Rejection> + Clone {
+    guarded(state, true)
+}
+
+/// The few routes a user who must change the generated password may still use (their session
+/// and the password change itself): [`require`] without the password-change gate.
+fn require_before_password_change(
+    state: Arc<AppState>,
+) -> impl Filter<Extract = (Principal,), Error = Rejection> + Clone {
+    guarded(state, false)
+}
+
+/// Authentication plus [`check_session`]: the one filter behind [`require`] and
+/// [`require_before_password_change`], so no route can skip the session guards.
+fn guarded(
+    state: Arc<AppState>,
+    gate: bool,
+) -> impl Filter<Extract = (Principal,), Error = Rejection> + Clone {
     with_state(state)
         .and(credentials())
-        .and_then(|state: Arc<AppState>, creds: Creds| async move {
-            authenticate(&state, creds)
-                .await?
-                .ok_or_else(|| ApiError::unauthorized().reject())
-        })
+        .and(request())
+        .and_then(
+            move |state: Arc<AppState>, creds: Creds, req: Request| async move {
+                let p = authenticate(&state, creds)
+                    .await?
+                    .ok_or_else(|| ApiError::unauthorized().reject())?;
+                check_session(&p, &req, gate).map_err(ApiError::reject)?;
+                Ok::<_, Rejection>(p)
+            },
+        )
 }
 
 /// Like [`require`], but lets the request through unauthenticated when `public` says so for the
@@ -85,14 +113,78 @@ pub fn require_unless(
 ) -> impl Filter<Extract = (), Error = Rejection> + Clone {
     with_state(state)
         .and(credentials())
-        .and_then(move |state: Arc<AppState>, creds: Creds| async move {
-            if public(&state.config.get()) || authenticate(&state, creds).await?.is_some() {
-                Ok(())
-            } else {
-                Err(ApiError::unauthorized().reject())
-            }
-        })
+        .and(request())
+        .and_then(
+            move |state: Arc<AppState>, creds: Creds, req: Request| async move {
+                if public(&state.config.get()) {
+                    return Ok(());
+                }
+                match authenticate(&state, creds).await? {
+                    Some(p) => check_session(&p, &req, true).map_err(ApiError::reject),
+                    None => Err(ApiError::unauthorized().reject()),
+                }
+            },
+        )
         .untuple_one()
+}
+
+/// What the session guards look at besides the credentials.
+struct Request {
+    method: Method,
+    headers: HeaderMap,
+}
+
+/// The method and headers, for [`check_session`] (cloned: the guards run before the handler).
+fn request() -> impl Filter<Extract = (Request,), Error = std::convert::Infallible> + Clone {
+    warp::method()
+        .and(warp::header::headers_cloned())
+        .map(|method, headers| Request { method, headers })
+}
+
+/// The guards on a request authenticated by the session cookie (API-key requests pass: Radarr
+/// clients send no `Origin`, and a foreign page cannot know the key). A method other than
+/// GET/HEAD/OPTIONS needs an `Origin` (or, without one, a `Referer`) naming this server; with
+/// `gate`, a user who must change the generated password is refused.
+fn check_session(p: &Principal, req: &Request, gate: bool) -> Result<(), ApiError> {
+    let Principal::User {
+        must_change_password,
+        ..
+    } = p
+    else {
+        return Ok(());
+    };
+    let safe = matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        match origin::source(&req.headers) {
+            Source::SameOrigin => {}
+            Source::Foreign(from) => {
+                return Err(ApiError::cross_site(format_args!(
+                    "the request comes from {from:?}, not from this server"
+                )))
+            }
+            Source::Unknown => {
+                return Err(ApiError::cross_site(
+                    "the request has neither an Origin nor a Referer header",
+                ))
+            }
+        }
+    }
+    if gate && *must_change_password {
+        return Err(ApiError::password_change_required());
+    }
+    Ok(())
+}
+
+/// For `/login` and `/logout`, which work without `Origin` (curl, scripts): refuses only a
+/// request that a page of another site sent.
+fn refuse_foreign(headers: &HeaderMap) -> Result<(), Rejection> {
+    match origin::source(headers) {
+        Source::Foreign(from) => Err(ApiError::cross_site(format_args!(
+            "the request comes from {from:?}, not from this server"
+        ))
+        .reject()),
+        Source::SameOrigin | Source::Unknown => Ok(()),
+    }
 }
 
 async fn authenticate(state: &AppState, creds: Creds) -> Result<Option<Principal>, Rejection> {
@@ -149,6 +241,14 @@ pub fn routes(
         .and(with_state(state.clone()))
         .and(client_ip())
         .and(behind_tls())
+        .and(warp::header::headers_cloned())
+        .and_then(
+            |state: Arc<AppState>, ip: IpAddr, tls: bool, headers: HeaderMap| async move {
+                refuse_foreign(&headers)?;
+                Ok::<_, Rejection>((state, ip, tls))
+            },
+        )
+        .untuple_one()
         .and(warp::header::optional::<String>("content-type"))
         .and(body::bytes(state.config.clone()))
         .and_then(login);
@@ -157,8 +257,10 @@ pub fn routes(
         .and(with_state(state.clone()))
         .and(warp::cookie::optional::<String>(SESSION_COOKIE))
         .and(behind_tls())
+        .and(warp::header::headers_cloned())
         .and_then(
-            |state: Arc<AppState>, cookie: Option<String>, tls: bool| async move {
+            |state: Arc<AppState>, cookie: Option<String>, tls: bool, headers: HeaderMap| async move {
+                refuse_foreign(&headers)?;
                 if let Some(t) = cookie {
                     state
                         .auth
@@ -176,7 +278,7 @@ pub fn routes(
         );
     let session = warp::path!("api" / "v1" / "session")
         .and(warp::get())
-        .and(require(state.clone()))
+        .and(require_before_password_change(state.clone()))
         .map(|p: Principal| {
             let body = match p {
                 Principal::ApiKey => json!({"authenticated": true, "method": "api_key"}),
@@ -193,7 +295,7 @@ pub fn routes(
         });
     let password = warp::path!("api" / "v1" / "user" / "password")
         .and(warp::post())
-        .and(require(state.clone()))
+        .and(require_before_password_change(state.clone()))
         .and(with_state(state.clone()))
         .and(client_ip())
         .and(behind_tls())
@@ -215,10 +317,8 @@ async fn login(
     ct: Option<String>,
     raw: bytes::Bytes,
 ) -> Result<warp::reply::Response, Rejection> {
-    let is_form = ct
-        .as_deref()
-        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    let form: LoginForm = if is_form {
+    let media = body::media_type(ct.as_deref());
+    let form: LoginForm = if media == "application/x-www-form-urlencoded" {
         let text = String::from_utf8_lossy(&raw);
         let pairs = url_pairs(&text);
         let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
@@ -233,7 +333,13 @@ async fn login(
             }
         }
     } else {
-        body::check_json_type(ct.as_deref()).map_err(ApiError::reject)?;
+        body::check_json_type(ct.as_deref()).map_err(|_| {
+            ApiError::unsupported_media_type(
+                "application/json or application/x-www-form-urlencoded",
+                Some(&media),
+            )
+            .reject()
+        })?;
         body::parse_json(&raw).map_err(ApiError::reject)?
     };
     let ok = state

@@ -8,7 +8,6 @@ use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
-use warp::http::StatusCode;
 use warp::{Filter, Rejection};
 
 /// How much of an oversized body we read and discard before answering, and for how long.
@@ -23,7 +22,9 @@ pub fn bytes(live: LiveConfig) -> impl Filter<Extract = (Bytes,), Error = Reject
     })
 }
 
-/// A JSON body parsed into `T`. Accepts `application/json` (or `+json`) and a missing content type.
+/// A JSON body parsed into `T`. Requires `Content-Type: application/json` (or `+json`): a missing
+/// or other type is refused with 415 before the body is parsed, so a cross-site HTML form (which
+/// can only send form, multipart or text/plain bodies) never reaches a handler.
 pub fn json<T: DeserializeOwned + Send>(
     live: LiveConfig,
 ) -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
@@ -35,22 +36,39 @@ pub fn json<T: DeserializeOwned + Send>(
         })
 }
 
-/// Rejects non-JSON content types with 415.
+/// The raw body of an endpoint whose body is optional JSON: an empty (or whitespace) body passes
+/// whatever its content type, any other body needs a JSON content type as in [`json`].
+pub fn json_or_empty(
+    live: LiveConfig,
+) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
+    warp::header::optional::<String>("content-type")
+        .and(bytes(live))
+        .and_then(|ct: Option<String>, body: Bytes| async move {
+            if !body.iter().all(u8::is_ascii_whitespace) {
+                check_json_type(ct.as_deref()).map_err(ApiError::reject)?;
+            }
+            Ok::<_, Rejection>(body)
+        })
+}
+
+/// The media type of a `Content-Type` value, lower-cased and without parameters ("" when absent).
+pub fn media_type(ct: Option<&str>) -> String {
+    ct.and_then(|c| c.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Rejects a missing or non-JSON content type with 415 (`application/json` or any `+json`).
 pub fn check_json_type(ct: Option<&str>) -> Result<(), ApiError> {
-    match ct.map(|c| {
-        c.split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    }) {
-        None => Ok(()),
-        Some(t) if t == "application/json" || t.ends_with("+json") || t.is_empty() => Ok(()),
-        Some(t) => Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            format!("expected Content-Type: application/json, got {t:?}"),
-        )),
+    let t = media_type(ct);
+    if t == "application/json" || (t.ends_with("+json") && t.contains('/')) {
+        Ok(())
+    } else {
+        Err(ApiError::unsupported_media_type(
+            "application/json",
+            Some(t.as_str()),
+        ))
     }
 }
 

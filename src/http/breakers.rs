@@ -98,7 +98,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(warp::post())
         .and(require(state.clone()))
         .and(with_state(state.clone()))
-        .and(body::bytes(state.config.clone()))
+        .and(body::json_or_empty(state.config.clone()))
         .and_then(
             |svc: String, _: Principal, s: Arc<AppState>, raw: bytes::Bytes| async move {
                 let b = breaker(&s, &decode(&svc))?;

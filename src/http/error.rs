@@ -73,6 +73,43 @@ impl ApiError {
         .with("limit_bytes", limit)
     }
 
+    /// A browser request that did not come from this server's own pages (CSRF defence): `what`
+    /// says which header was missing or what it named.
+    pub fn cross_site(what: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+            format!(
+                "refused: {what}; changes made with the session cookie must come from this \
+                 server's own pages (scripts should send the API key instead)"
+            ),
+        )
+    }
+
+    /// A session whose user still has the generated first password may only change it.
+    pub fn password_change_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "password_change_required",
+            "change the generated password first (POST /api/v1/user/password); until then this \
+             session may only read /api/v1/session, change the password or log out",
+        )
+    }
+
+    /// A body in a format the endpoint does not read; `expected` names the content type(s).
+    pub fn unsupported_media_type(expected: &str, got: Option<&str>) -> Self {
+        let got = match got {
+            Some(t) if !t.is_empty() => format!("got {t:?}"),
+            _ => "the request has none".to_string(),
+        };
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("expected Content-Type: {expected}, {got}"),
+        )
+        .with("expected", expected)
+    }
+
     /// Something went wrong on our side; the message is generic so internals never leak.
     pub fn internal(context: &str) -> Self {
         Self::new(

@@ -59,10 +59,12 @@ async fn protected_routes_need_a_key_or_session() {
     assert_eq!(v["username"], "admin");
     assert_eq!(v["mustChangePassword"], true);
 
-    // Change the generated password; the old session ends, the new cookie works.
+    // Change the generated password; the old session ends, the new cookie works. (A browser
+    // sends its page's Origin with every POST; cookie-authenticated changes need it.)
     let r = c
         .post(s.url("/api/v1/user/password"))
         .header("Cookie", &token)
+        .header("Origin", &s.base)
         .json(
             &serde_json::json!({"currentPassword": pw.trim(), "newPassword": "a much better one"}),
         )

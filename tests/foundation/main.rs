@@ -4,5 +4,6 @@ mod auth;
 mod bad_input;
 mod config_cli;
 mod connections;
+mod csrf;
 mod logging;
 mod startup;
