@@ -210,7 +210,16 @@ async fn real_happy_path_magnet_and_torrent_file() {
         SubmitOutcome::Sent { .. }
     ));
 
-    let list = r.client.torrents(Some(CATEGORY), &[]).await.unwrap();
+    // qBittorrent lists an add a moment after answering "Ok." (libtorrent adds asynchronously);
+    // the second grab no longer asks it, so give the listing that moment.
+    let t = Instant::now();
+    let list = loop {
+        let list = r.client.torrents(Some(CATEGORY), &[]).await.unwrap();
+        if list.len() >= 2 || t.elapsed() > Duration::from_secs(10) {
+            break list;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(list.len(), 2, "{list:?}");
     let m = list
         .iter()
