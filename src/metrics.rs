@@ -3,7 +3,7 @@
 //! breakers' atomics; the only state kept here is the HTTP request counter.
 
 use crate::breaker::{BreakerState, Registry};
-use crate::health::ProcessInfo;
+use crate::health::{ProcessInfo, RetryQueue};
 use parking_lot::Mutex;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -64,12 +64,12 @@ fn header(out: &mut String, name: &str, kind: &str, help: &str) {
 }
 
 /// The whole exposition, from the breakers, the HTTP counters, the process figures and the
-/// retry queue's (pending, dead) counts.
+/// retry queue's figures.
 pub fn render(
     registry: &Registry,
     http: &HttpMetrics,
     process: &ProcessInfo,
-    retry_queue: (u64, u64),
+    retry_queue: RetryQueue,
 ) -> String {
     let mut o = String::with_capacity(8192);
     let breakers = registry.all();
@@ -179,14 +179,25 @@ pub fn render(
         "gauge",
         "qBittorrent operations waiting in the retry journal.",
     );
-    let _ = writeln!(o, "reelarr_retry_queue_depth {}", retry_queue.0);
+    let _ = writeln!(o, "reelarr_retry_queue_depth {}", retry_queue.depth);
     header(
         &mut o,
         "reelarr_retry_queue_dead_letters",
         "gauge",
         "qBittorrent operations given up on (dead-lettered).",
     );
-    let _ = writeln!(o, "reelarr_retry_queue_dead_letters {}", retry_queue.1);
+    let _ = writeln!(o, "reelarr_retry_queue_dead_letters {}", retry_queue.dead);
+    header(
+        &mut o,
+        "reelarr_grabs_resent_total",
+        "counter",
+        "Grabs re-sent to qBittorrent because it forgot them after accepting them.",
+    );
+    let _ = writeln!(
+        o,
+        "reelarr_grabs_resent_total {}",
+        retry_queue.resent_since_start
+    );
 
     header(
         &mut o,

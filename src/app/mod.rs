@@ -82,7 +82,9 @@ pub async fn build(
         .ensure_admin(&cfg.data_dir)
         .await
         .map_err(|e| StartError::Other(format!("creating the admin user: {e}")))?;
-    let tracker: Arc<crate::services::tracking::Tracker> = Arc::default();
+    let tracker = Arc::new(crate::services::tracking::Tracker::with_history(
+        store.clone(),
+    ));
     let automation = crate::services::automation::Automation::new(
         store.clone(),
         services.metadata.clone(),

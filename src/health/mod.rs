@@ -165,12 +165,28 @@ fn service_report(
     m
 }
 
-/// (pending, dead-lettered) operations in the qBittorrent retry journal; (0, 0) if unreadable.
-pub async fn retry_queue(state: &Health) -> (u64, u64) {
+/// The qBittorrent retry journal's figures for health and metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetryQueue {
+    /// Operations waiting or being sent.
+    pub depth: u64,
+    /// Dead-lettered operations.
+    pub dead: u64,
+    /// Re-sends of grabs qBittorrent forgot, over the operations the journal keeps.
+    pub resent: u64,
+    /// Re-sends since this process started (the Prometheus counter).
+    pub resent_since_start: u64,
+}
+
+/// The retry journal's figures; zeros where it is unreadable.
+pub async fn retry_queue(state: &Health) -> RetryQueue {
     let j = state.downloads.journal();
-    let depth = j.depth().await.unwrap_or(0);
-    let dead = j.dead_count().await.unwrap_or(0);
-    (depth, dead)
+    RetryQueue {
+        depth: j.depth().await.unwrap_or(0),
+        dead: j.dead_count().await.unwrap_or(0),
+        resent: j.resent_total().await.unwrap_or(0),
+        resent_since_start: state.downloads.resent_total(),
+    }
 }
 
 /// The `/health/detailed` document, recomputed at most every `DETAILED_HEALTH_CACHE_SECONDS`.
@@ -182,7 +198,7 @@ pub async fn detailed(state: &Health) -> Value {
             return v.clone();
         }
     }
-    let (depth, dead) = retry_queue(state).await;
+    let queue = retry_queue(state).await;
     let probes = state.state.probes.lock().clone();
     let mut services = Map::new();
     let mut torznab = Map::new();
@@ -209,8 +225,9 @@ pub async fn detailed(state: &Health) -> Value {
         "timestamp": rfc3339(Utc::now()),
         "services": services,
         "torznab": torznab,
-        "retry_queue_depth": depth,
-        "retry_queue_dead_letters": dead,
+        "retry_queue_depth": queue.depth,
+        "retry_queue_dead_letters": queue.dead,
+        "retry_queue_resent": queue.resent,
         "system": {
             "memory_usage_mb": (system::rss_bytes() as f64 / 1_048_576.0 * 10.0).round() / 10.0,
             "cpu_usage_percent": state.state.system.cpu_percent(),

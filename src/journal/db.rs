@@ -44,10 +44,12 @@ pub(super) fn connect(path: &Path) -> JournalResult<Connection> {
     )?)
 }
 
-const COLS: &str = "id, kind, info_hash, payload, torrent, state, attempts, next_attempt_at, \
-                    last_error, created_at, updated_at";
-const COLS_NO_BLOB: &str = "id, kind, info_hash, payload, NULL, state, attempts, \
-                            next_attempt_at, last_error, created_at, updated_at";
+pub(super) const COLS: &str = "id, kind, info_hash, payload, torrent, state, attempts, \
+                    next_attempt_at, last_error, created_at, updated_at, sent_at, seen_at, \
+                    awaiting, resends";
+pub(super) const COLS_NO_BLOB: &str = "id, kind, info_hash, payload, NULL, state, attempts, \
+                            next_attempt_at, last_error, created_at, updated_at, sent_at, \
+                            seen_at, awaiting, resends";
 
 fn entry(r: &Row<'_>) -> rusqlite::Result<JournalResult<JournalEntry>> {
     let kind: String = r.get(1)?;
@@ -63,6 +65,8 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<JournalResult<JournalEntry>> {
         r.get(9)?,
         r.get(10)?,
     );
+    let (sent, seen, awaiting, resends): (Option<i64>, Option<i64>, i64, i64) =
+        (r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?);
     Ok((|| {
         let kind = match kind.as_str() {
             "add" => OpKind::Add,
@@ -88,11 +92,15 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<JournalResult<JournalEntry>> {
             last_error,
             created_at: from_ms(created),
             updated_at: from_ms(updated),
+            sent_at: sent.map(from_ms),
+            seen_at: seen.map(from_ms),
+            awaiting: awaiting != 0,
+            resends: resends.clamp(0, i64::from(u32::MAX)) as u32,
         })
     })())
 }
 
-fn query(
+pub(super) fn query(
     c: &Connection,
     sql: &str,
     args: impl rusqlite::Params,
@@ -116,15 +124,29 @@ pub(super) fn get(c: &Connection, id: i64) -> JournalResult<Option<JournalEntry>
     .next())
 }
 
-pub(super) fn enqueue(c: &mut Connection, op: &NewOperation, now: i64) -> JournalResult<Enqueued> {
+/// Records `op` unless the same torrent is pending, in flight, or sent and not yet seen in
+/// qBittorrent (sent at or after `awaiting_since`; older ones stop waiting here). One IMMEDIATE
+/// transaction on the journal's single connection, backed by the partial UNIQUE index, so
+/// concurrent identical grabs get one row.
+pub(super) fn enqueue(
+    c: &mut Connection,
+    op: &NewOperation,
+    now: i64,
+    awaiting_since: i64,
+) -> JournalResult<Enqueued> {
     let hash = op.info_hash.to_ascii_lowercase();
     let payload = serde_json::to_string(&op.payload)
         .map_err(|e| JournalError::Corrupt(format!("payload: {e}")))?;
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "UPDATE operations SET awaiting = 0 WHERE kind = ?1 AND info_hash = ?2 \
+         AND state = 'done' AND awaiting = 1 AND sent_at < ?3",
+        params![op.kind.as_str(), hash, awaiting_since],
+    )?;
     let existing: Option<i64> = tx
         .query_row(
             "SELECT id FROM operations WHERE kind = ?1 AND info_hash = ?2 \
-             AND state IN ('pending', 'in_flight')",
+             AND (state IN ('pending', 'in_flight') OR (state = 'done' AND awaiting = 1))",
             params![op.kind.as_str(), hash],
             |r| r.get(0),
         )

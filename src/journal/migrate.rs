@@ -7,14 +7,21 @@ use super::{JournalError, JournalResult};
 use crate::sqlite::{Migrations, OpenError};
 
 /// (version, name, SQL) in order. Append only: never edit a released migration.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "operations",
-    include_str!("../../migrations/journal/0001_operations.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "operations",
+        include_str!("../../migrations/journal/0001_operations.sql"),
+    ),
+    (
+        2,
+        "reconcile",
+        include_str!("../../migrations/journal/0002_reconcile.sql"),
+    ),
+];
 
 /// The journal's migrations, recorded in `journal_migrations`.
-const SCHEMA: Migrations = Migrations {
+pub(super) const SCHEMA: Migrations = Migrations {
     table: "journal_migrations",
     list: MIGRATIONS,
     label: "retry-journal",

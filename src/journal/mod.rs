@@ -7,11 +7,15 @@
 //! replay is idempotent. State machine:
 //!
 //! ```text
-//! pending ──mark_in_flight──▶ in_flight ──mark_done──▶ done
-//!    ▲                           │ │
-//!    └──mark_retry / release─────┘ └──mark_dead──▶ dead ──retry_now──▶ pending
+//! pending ──mark_in_flight──▶ in_flight ──mark_done──▶ done (awaiting) ──mark_seen──▶ done
+//!    ▲  ▲                        │ │                    │ │
+//!    │  └──mark_retry / release──┘ └──mark_dead──▶ dead │ └──give_up_lost──▶ dead
+//!    └──────────────requeue_lost (qBittorrent forgot it)┘      dead ──retry_now──▶ pending
 //! (open after a crash: in_flight ──▶ pending)
 //! ```
+//!
+//! A sent operation *awaits* until download tracking sees qBittorrent list it (see `verify`);
+//! while it awaits, a new grab of the same torrent joins it instead of sending it again.
 //!
 //! All SQLite work runs on the blocking pool; the API is async.
 
@@ -20,6 +24,7 @@ mod migrate;
 #[cfg(test)]
 mod tests;
 mod types;
+mod verify;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -34,6 +39,9 @@ pub use migrate::latest_version;
 pub use types::{
     AddPayload, Enqueued, JournalEntry, NewOperation, OpKind, OpState, PayloadSource, TorrentBytes,
 };
+
+/// How long a sent operation waits to be seen in qBittorrent unless told otherwise (a day).
+pub const DEFAULT_VERIFY_WINDOW: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// The journal's file name inside the data directory.
 pub const FILE_NAME: &str = "qbittorrent-journal.db";
@@ -142,10 +150,24 @@ impl Journal {
             .map_err(|e| JournalError::Task(e.to_string()))?
     }
 
-    /// Records `op` durably (committed with a full sync before returning). If a pending or
-    /// in-flight operation of the same kind for the same info-hash exists, returns it instead.
+    /// Records `op` durably (committed with a full sync before returning). If an operation of
+    /// the same kind for the same info-hash is pending, in flight, or sent and not yet seen in
+    /// qBittorrent, returns it instead (however many callers race).
     pub async fn enqueue(&self, op: NewOperation) -> JournalResult<Enqueued> {
-        self.run(move |c| db::enqueue(c, &op, now_ms())).await
+        self.enqueue_within(op, DEFAULT_VERIFY_WINDOW).await
+    }
+
+    /// [`Journal::enqueue`] where a sent operation stops counting as "not yet seen" once it is
+    /// older than `verify_window` (the download service's setting).
+    pub async fn enqueue_within(
+        &self,
+        op: NewOperation,
+        verify_window: std::time::Duration,
+    ) -> JournalResult<Enqueued> {
+        let now = now_ms();
+        let window = i64::try_from(verify_window.as_millis()).unwrap_or(i64::MAX);
+        self.run(move |c| db::enqueue(c, &op, now, now.saturating_sub(window)))
+            .await
     }
 
     /// One entry by id, with its file bytes.
@@ -170,19 +192,6 @@ impl Journal {
             id,
             &[OpState::Pending],
             OpState::InFlight,
-            None,
-            None,
-            false,
-        )
-        .await
-    }
-
-    /// qBittorrent has the torrent: the operation is finished.
-    pub async fn mark_done(&self, id: i64) -> JournalResult<bool> {
-        self.transition(
-            id,
-            &[OpState::InFlight, OpState::Pending],
-            OpState::Done,
             None,
             None,
             false,

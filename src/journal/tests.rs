@@ -270,3 +270,126 @@ async fn purge_done_removes_only_old_done_ops() {
     );
     assert_eq!(j.depth().await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn a_sent_grab_not_yet_seen_still_dedupes() {
+    let (_d, j) = fresh().await;
+    let first = j.enqueue(op(&hash(4))).await.unwrap().entry;
+    j.mark_in_flight(first.id).await.unwrap();
+    j.mark_done(first.id).await.unwrap();
+    let done = j.get(first.id).await.unwrap().unwrap();
+    assert!(done.awaiting && done.sent_at.is_some() && done.seen_at.is_none());
+    let again = j.enqueue(op(&hash(4))).await.unwrap();
+    assert!(!again.created, "sent but not yet seen: joins the first");
+    assert_eq!(again.entry.id, first.id);
+
+    // Seen in qBittorrent: a later grab of it is a new operation (the user may have removed it).
+    assert_eq!(j.mark_seen(vec![hash(4)], Utc::now()).await.unwrap(), 1);
+    let seen = j.get(first.id).await.unwrap().unwrap();
+    assert!(!seen.awaiting && seen.seen_at.is_some());
+    assert!(j.awaiting(Utc::now()).await.unwrap().is_empty());
+    assert!(j.enqueue(op(&hash(4))).await.unwrap().created);
+}
+
+#[tokio::test]
+async fn a_lost_grab_is_requeued_then_given_up() {
+    let (_d, j) = fresh().await;
+    let id = j.enqueue(op(&hash(6))).await.unwrap().entry.id;
+    j.mark_done(id).await.unwrap();
+    // Not awaiting before its send: nothing to reconcile yet.
+    assert!(j
+        .awaiting(Utc::now() - Span::seconds(60))
+        .await
+        .unwrap()
+        .is_empty());
+    let lost = j.awaiting(Utc::now() + Span::seconds(1)).await.unwrap();
+    assert_eq!(lost.iter().map(|e| e.id).collect::<Vec<_>>(), vec![id]);
+    assert!(j.requeue_lost(id, "forgot".into()).await.unwrap());
+    assert!(!j.requeue_lost(id, "forgot".into()).await.unwrap(), "once");
+    let e = j.get(id).await.unwrap().unwrap();
+    assert_eq!(
+        (e.state, e.resends, e.awaiting),
+        (OpState::Pending, 1, false)
+    );
+    assert_eq!(j.due(Utc::now(), 10).await.unwrap()[0].id, id);
+    assert_eq!(j.resent_total().await.unwrap(), 1);
+    j.mark_in_flight(id).await.unwrap();
+    j.mark_done(id).await.unwrap();
+    assert!(j.give_up_lost(id, "gave up".into()).await.unwrap());
+    let e = j.get(id).await.unwrap().unwrap();
+    assert_eq!(
+        (e.state, e.last_error.as_deref()),
+        (OpState::Dead, Some("gave up"))
+    );
+    assert!(
+        j.enqueue(op(&hash(6))).await.unwrap().created,
+        "dead blocks nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_verification_window_is_bounded() {
+    let (_d, j) = fresh().await;
+    let id = j.enqueue(op(&hash(8))).await.unwrap().entry.id;
+    j.mark_done(id).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let within = j
+        .enqueue_within(op(&hash(8)), std::time::Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert!(!within.created);
+    let after = j
+        .enqueue_within(op(&hash(8)), std::time::Duration::from_millis(5))
+        .await
+        .unwrap();
+    assert!(after.created, "older than the window: no longer awaited");
+    assert!(!j.get(id).await.unwrap().unwrap().awaiting);
+    let other = j.enqueue(op(&hash(9))).await.unwrap().entry.id;
+    j.mark_done(other).await.unwrap();
+    assert_eq!(
+        j.expire_awaiting(Utc::now() + Span::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(j
+        .awaiting(Utc::now() + Span::seconds(1))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn migration_2_leaves_earlier_done_grabs_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(FILE_NAME);
+    {
+        let mut c = db::connect(&path).unwrap();
+        migrate::SCHEMA.apply(&mut c, 1).unwrap();
+        for (i, state) in ["done", "done", "pending"].iter().enumerate() {
+            c.execute(
+                "INSERT INTO operations (kind, info_hash, payload, state, next_attempt_at, \
+                 created_at, updated_at) VALUES ('add', ?1, ?2, ?3, 0, 5, 5)",
+                rusqlite::params![
+                    hash(1),
+                    serde_json::to_string(&op(&hash(1)).payload).unwrap(),
+                    state
+                ],
+            )
+            .unwrap_or_else(|e| panic!("{i}: {e}"));
+        }
+    }
+    let j = Journal::open(&path).await.unwrap();
+    for id in [1, 2] {
+        let e = j.get(id).await.unwrap().unwrap();
+        assert_eq!((e.state, e.awaiting), (OpState::Done, false), "#{id}");
+        assert_eq!(e.sent_at.map(|t| t.timestamp_millis()), Some(5));
+    }
+    assert!(j.awaiting(Utc::now()).await.unwrap().is_empty());
+    let again = j.enqueue(op(&hash(1))).await.unwrap();
+    assert_eq!(
+        (again.created, again.entry.id),
+        (false, 3),
+        "the pending one"
+    );
+}

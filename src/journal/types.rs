@@ -169,6 +169,14 @@ pub struct JournalEntry {
     pub created_at: DateTime<Utc>,
     /// Last state change.
     pub updated_at: DateTime<Utc>,
+    /// When qBittorrent last accepted it (`done`), for reconciliation.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When download tracking first saw qBittorrent list it after that send.
+    pub seen_at: Option<DateTime<Utc>>,
+    /// Sent, but not yet seen in qBittorrent: reconciliation may still re-send it.
+    pub awaiting: bool,
+    /// Times it was re-sent because qBittorrent forgot it after accepting it.
+    pub resends: u32,
 }
 
 /// What [`Journal::enqueue`] did.

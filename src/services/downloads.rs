@@ -8,22 +8,31 @@
 //! Every send is idempotent by info-hash: `torrents/info?hashes=` is checked first, and a
 //! `Fails.` for a torrent that turns out to be present counts as success.
 //!
+//! Reconciliation (`reconcile.rs`, driven by download tracking's polls): a sent grab is
+//! remembered until qBittorrent is seen listing it. One never seen after the grace (two
+//! successful polls and `reconcile_grace` after the send) is re-sent through the journal, at
+//! most `max_resends` times, then dead-lettered. One seen and later gone was removed by the
+//! user and is left alone.
+//!
 //! Attempt accounting: only failures that are the operation's own count toward
 //! `max_attempts`. A refused call (breaker open), a failure that leaves the breaker open (the
 //! service is down, not the operation) and a login problem put the operation back without
 //! counting, so a long outage never dead-letters a grab; permanent errors (415 invalid
 //! torrent) dead-letter at once.
 
+mod reconcile;
 mod send;
 #[cfg(test)]
 mod tests;
 mod types;
 
+pub use reconcile::LostGrab;
 pub use types::{
     DownloadError, DownloadSettings, DownloadState, DownloadStatus, Grab, SubmitOutcome,
 };
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,7 +41,7 @@ use tokio::sync::Notify;
 
 use crate::breaker::{BreakerState, CircuitBreaker};
 use crate::clients::qbittorrent::QbitClient;
-use crate::journal::{Journal, JournalError};
+use crate::journal::{Journal, JournalError, OpState};
 
 /// A journaled operation, as the retry-queue and queue views list it.
 pub use crate::journal::JournalEntry;
@@ -51,6 +60,8 @@ struct Inner {
     journal: Journal,
     settings: DownloadSettings,
     wake: Notify,
+    /// Grabs re-sent since start because qBittorrent forgot them (`reelarr_grabs_resent_total`).
+    resent: AtomicU64,
 }
 
 /// How a drain round ended.
@@ -74,6 +85,7 @@ impl Downloads {
                 journal,
                 settings,
                 wake: Notify::new(),
+                resent: AtomicU64::new(0),
             }),
         }
     }
@@ -88,14 +100,25 @@ impl Downloads {
         &self.inner.client
     }
 
+    /// Grabs re-sent since this process started because qBittorrent forgot them.
+    pub fn resent_total(&self) -> u64 {
+        self.inner.resent.load(Ordering::Relaxed)
+    }
+
     /// Journals `grab`, then sends it at once if the breaker allows. Never waits longer than
     /// one call timeout, and not at all while the breaker is open.
     pub async fn submit(&self, grab: Grab) -> Result<SubmitOutcome, DownloadError> {
         let op = self.operation(grab)?;
-        let enq = self.inner.journal.enqueue(op).await?;
+        let window = self.inner.settings.verify_window;
+        let enq = self.inner.journal.enqueue_within(op, window).await?;
         let id = enq.entry.id;
         if !enq.created {
-            return Ok(SubmitOutcome::Duplicate { id });
+            // Sent and awaiting its first sighting: qBittorrent has it as far as anyone knows.
+            return Ok(if enq.entry.state == OpState::Done {
+                SubmitOutcome::Sent { id }
+            } else {
+                SubmitOutcome::Duplicate { id }
+            });
         }
         if let Some(reason) = self.blocked() {
             self.inner.wake.notify_one();

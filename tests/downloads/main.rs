@@ -1,6 +1,7 @@
 //! Issue 5 acceptance through the real binary and Debian's real qbittorrent-nox: seed scenario 2
 //! (peer killed, grabs queued, replayed on recovery), kill -9 of reelarr with pending grabs, and a
-//! wrong password shown as misconfigured.
+//! wrong password shown as misconfigured. Issue 12: grabs qBittorrent forgot after a SIGKILL are
+//! re-sent (reconciliation), and 20 identical concurrent grabs make one operation and one add.
 
 use reelarr_testkit::app::*;
 use reelarr_testkit::qbittorrent::{self, QbitPeer};
@@ -26,21 +27,30 @@ async fn present(peer: &QbitPeer) -> Vec<String> {
 }
 
 fn start_reelarr(dir: &std::path::Path, peer: &QbitPeer, password: &str) -> Server {
+    start_reelarr_with(dir, peer, password, &[])
+}
+
+fn start_reelarr_with(
+    dir: &std::path::Path,
+    peer: &QbitPeer,
+    password: &str,
+    extra: &[(&str, &str)],
+) -> Server {
     if !dir.join("config.toml").exists() {
         write_config(
             dir,
             "[circuit_breakers.qbittorrent]\nfailure_threshold = 3\nrecovery_timeout_seconds = 3\ncall_timeout_ms = 10000\nslow_call_ms = 0\n[qbittorrent]\ntimeout_seconds = 10\n",
         );
     }
-    Server::start(
-        dir,
-        &[
-            ("QBITTORRENT_URL", &peer.base_url()),
-            ("QBITTORRENT_USERNAME", qbittorrent::USERNAME),
-            ("QBITTORRENT_PASSWORD", password),
-            ("HEALTH_CHECK_INTERVAL_SECONDS", "1"),
-        ],
-    )
+    let url = peer.base_url();
+    let mut envs = vec![
+        ("QBITTORRENT_URL", url.as_str()),
+        ("QBITTORRENT_USERNAME", qbittorrent::USERNAME),
+        ("QBITTORRENT_PASSWORD", password),
+        ("HEALTH_CHECK_INTERVAL_SECONDS", "1"),
+    ];
+    envs.extend_from_slice(extra);
+    Server::start(dir, &envs)
 }
 
 async fn grab(s: &Server, i: usize) -> (u16, Value, Duration) {
@@ -333,4 +343,205 @@ async fn kill_9_in_the_middle_of_grabs_loses_and_duplicates_nothing() {
         assert!(unique.contains(&hash(i)), "acknowledged grab {i} was lost");
     }
     s.stop();
+}
+
+/// A movie in a fresh library (no TMDB: title and year only), for history to point at.
+async fn add_movie(s: &Server, root: &std::path::Path) -> i64 {
+    let c = client();
+    let key = s.api_key();
+    let r = c
+        .post(s.url("/api/v3/rootfolder"))
+        .header("X-Api-Key", &key)
+        .json(&json!({"path": root}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let profile = get_json(s, "/api/v3/qualityprofile").await[0]["id"].clone();
+    let r = c
+        .post(s.url("/api/v3/movie"))
+        .header("X-Api-Key", &key)
+        .json(&json!({
+            "tmdbId": 4242, "title": "Lost Grab", "year": 1999, "qualityProfileId": profile,
+            "rootFolderPath": root, "monitored": false,
+            "addOptions": {"searchForMovie": false}
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grabs_qbittorrent_forgot_after_sigkill_are_resent_once() {
+    if !qbittorrent::available_or_skip("grabs_qbittorrent_forgot_after_sigkill_are_resent_once") {
+        return;
+    }
+    let mut peer = QbitPeer::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let s = start_reelarr_with(
+        dir.path(),
+        &peer,
+        qbittorrent::PASSWORD,
+        &[("DETAILED_HEALTH_CACHE_SECONDS", "1")],
+    );
+    let movie = add_movie(&s, root.path()).await;
+    let grabs: Vec<usize> = (400..410).collect();
+    for &i in &grabs {
+        let mut body = json!({"magnet": magnet(i), "title": format!("Lost Grab {i} 1999 1080p BluRay x264-GRP")});
+        if i == 400 {
+            body["movieId"] = json!(movie);
+        }
+        let r = client()
+            .post(s.url("/api/v1/downloads"))
+            .header("X-Api-Key", s.api_key())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+    // SIGKILL right after the acknowledgements: qBittorrent forgets what it had not saved yet.
+    peer.kill();
+    // Make the loss certain whatever this run's timing: grab 400's resume data goes too, as if
+    // qBittorrent had not written it yet.
+    let backup = peer.profile_dir().join("qBittorrent/data/BT_backup");
+    for ext in ["fastresume", "torrent"] {
+        let _ = std::fs::remove_file(backup.join(format!("{}.{ext}", hash(400))));
+    }
+    peer.restart().unwrap();
+    let kept = present(&peer).await;
+    eprintln!(
+        "qBittorrent kept {} of {} acknowledged grabs over the SIGKILL",
+        kept.len(),
+        grabs.len()
+    );
+    assert!(!kept.contains(&hash(400)), "its resume data was removed");
+
+    let want: BTreeSet<String> = grabs.iter().map(|&i| hash(i)).collect();
+    let all_back = eventually(Duration::from_secs(60), || {
+        let (peer, want) = (&peer, &want);
+        async move {
+            let got: BTreeSet<String> = present(peer).await.into_iter().collect();
+            (&got == want).then_some(())
+        }
+    })
+    .await;
+    assert!(
+        all_back.is_some(),
+        "forgotten grabs never re-sent: {:?}\n{}",
+        present(&peer).await,
+        s.log()
+    );
+    let got = present(&peer).await;
+    assert_eq!(got.len(), want.len(), "each exactly once: {got:?}");
+    assert_eq!(pending(&s).await, 0);
+    assert_eq!(get_json(&s, "/api/v1/retry-queue").await["deadLettered"], 0);
+
+    // Recorded: health, metrics, history and the log.
+    let lost = want.len() - kept.len();
+    let h = eventually(Duration::from_secs(5), || {
+        let s = &s;
+        async move {
+            let h = get_json(s, "/health/detailed").await;
+            (h["retry_queue_resent"].as_u64().unwrap() >= lost as u64).then_some(h)
+        }
+    })
+    .await;
+    assert!(h.is_some(), "{}", get_json(&s, "/health/detailed").await);
+    let metrics = client()
+        .get(s.url("/metrics"))
+        .header("X-Api-Key", s.api_key())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let resent: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("reelarr_grabs_resent_total "))
+        .expect("the counter is exported")
+        .parse()
+        .unwrap();
+    assert!(resent >= lost as u64, "{resent} < {lost}");
+    let history = get_json(&s, &format!("/api/v3/history/movie?movieId={movie}")).await;
+    let event = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["data"]["reelarrEventType"] == "grabResent")
+        .unwrap_or_else(|| panic!("no grabResent event: {history}"));
+    assert_eq!(event["downloadId"], hash(400).to_uppercase());
+    let (_, log) = s.stop();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("WARN") && l.contains("re-sending") && l.contains("Lost Grab 400")),
+        "no WARN naming the torrent:\n{log}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_identical_concurrent_grabs_are_one_operation_and_one_add() {
+    let fake = reelarr_testkit::qbit_fake::start("fake-pw").await;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(
+        dir.path(),
+        &[
+            ("QBITTORRENT_URL", &fake.base_url()),
+            ("QBITTORRENT_USERNAME", "admin"),
+            ("QBITTORRENT_PASSWORD", "fake-pw"),
+        ],
+    );
+    let (url, key) = (s.url("/api/v1/downloads"), s.api_key());
+    // Spread over ~300 ms so some arrive while the first is being sent and some after it was
+    // sent (the fake, like qBittorrent right after an add, does not list the torrent yet).
+    let tasks: Vec<_> = (0..20u64)
+        .map(|i| {
+            let (url, key) = (url.clone(), key.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(i * 15)).await;
+                let r = client()
+                    .post(url)
+                    .header("X-Api-Key", key)
+                    .json(&json!({"magnet": magnet(500)}))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = r.status().as_u16();
+                (status, r.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let ids: BTreeSet<i64> = answers
+        .iter()
+        .map(|(_, v)| v["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1, "one operation: {answers:?}");
+    // 201 "sent" once it was sent (also for the later ones: qBittorrent has it), 200
+    // "duplicate" while the first was still on its way.
+    assert!(
+        answers
+            .iter()
+            .all(|(st, v)| (*st == 201 && v["status"] == "sent")
+                || (*st == 200 && v["status"] == "duplicate")),
+        "{answers:?}"
+    );
+    assert_eq!(
+        fake.seen("/torrents/add").len(),
+        1,
+        "one add sent to qBittorrent"
+    );
+    s.stop();
+    let c = rusqlite::Connection::open(dir.path().join("qbittorrent-journal.db")).unwrap();
+    let rows: i64 = c
+        .query_row("SELECT COUNT(*) FROM operations", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1, "one journal row");
 }

@@ -26,6 +26,13 @@ pub struct DownloadSettings {
     pub idle_interval: Duration,
     /// Operations read from the journal per drain round.
     pub batch_size: usize,
+    /// Re-sends of a grab qBittorrent forgot after accepting it, before it is dead-lettered.
+    pub max_resends: u32,
+    /// How long after a send a listing in qBittorrent first counts as "seen" (qBittorrent has
+    /// saved it by then) and an absence as "lost"; two successful polls are needed as well.
+    pub reconcile_grace: Duration,
+    /// How long a sent grab waits to be seen before reconciliation stops watching it.
+    pub verify_window: Duration,
 }
 
 impl Default for DownloadSettings {
@@ -38,6 +45,9 @@ impl Default for DownloadSettings {
             poll_interval: Duration::from_millis(500),
             idle_interval: Duration::from_secs(30),
             batch_size: 50,
+            max_resends: 3,
+            reconcile_grace: Duration::from_secs(10),
+            verify_window: crate::journal::DEFAULT_VERIFY_WINDOW,
         }
     }
 }
@@ -95,7 +105,8 @@ impl Grab {
 /// What became of a submitted grab; the API maps `Sent` to 201 and `Queued` to 202.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SubmitOutcome {
-    /// qBittorrent has it (just added, or it was already there).
+    /// qBittorrent has it (just added, already there, or sent moments ago by an earlier grab
+    /// of the same torrent: that operation's id, nothing sent again).
     Sent {
         /// Journal id.
         id: i64,

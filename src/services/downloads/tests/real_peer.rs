@@ -210,7 +210,16 @@ async fn real_happy_path_magnet_and_torrent_file() {
         SubmitOutcome::Sent { .. }
     ));
 
-    let list = r.client.torrents(Some(CATEGORY), &[]).await.unwrap();
+    // qBittorrent lists an add a moment after answering "Ok." (libtorrent adds asynchronously);
+    // the second grab no longer asks it, so give the listing that moment.
+    let t = Instant::now();
+    let list = loop {
+        let list = r.client.torrents(Some(CATEGORY), &[]).await.unwrap();
+        if list.len() >= 2 || t.elapsed() > Duration::from_secs(10) {
+            break list;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(list.len(), 2, "{list:?}");
     let m = list
         .iter()
@@ -459,4 +468,125 @@ async fn bench_enqueue_and_replay_rates() {
         N as f64 / rep.as_secs_f64()
     );
     assert_eq!(present(&r.client).await.len(), N);
+}
+
+/// Polls through `tracker` until `done` holds for the journal entry `id` (at most `polls`).
+async fn poll_until(
+    tracker: &crate::services::tracking::Tracker,
+    dl: &Downloads,
+    journal: &Journal,
+    id: i64,
+    polls: usize,
+    done: impl Fn(&crate::journal::JournalEntry) -> bool,
+) -> crate::journal::JournalEntry {
+    for _ in 0..polls {
+        tracker.poll_once(dl).await;
+        let e = journal.get(id).await.unwrap().unwrap();
+        if done(&e) {
+            return e;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("#{id}: {:?}", journal.get(id).await.unwrap());
+}
+
+/// The journal id of a grab that was sent, or queued because a slow start made the call fail
+/// (the replayer sends it then).
+fn sent_or_queued(out: SubmitOutcome) -> i64 {
+    match out {
+        SubmitOutcome::Sent { id } | SubmitOutcome::Queued { id, .. } => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Waits until qBittorrent lists `hash` in our category (or stops listing it).
+async fn wait_listed(client: &QbitClient, hash: &str, listed: bool) {
+    let t = Instant::now();
+    while present(client).await.contains_key(hash) != listed {
+        assert!(
+            t.elapsed() < Duration::from_secs(15),
+            "{hash} listed != {listed}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_reconcile_resends_only_grabs_never_seen() {
+    if !available_or_skip("real_reconcile_resends_only_grabs_never_seen") {
+        return;
+    }
+    let r = rig(Duration::from_secs(10), 2, None).await;
+    let settings = DownloadSettings {
+        category: CATEGORY.into(),
+        base_backoff: Duration::from_millis(200),
+        max_backoff: Duration::from_secs(1),
+        poll_interval: Duration::from_millis(100),
+        reconcile_grace: Duration::ZERO,
+        max_resends: 1,
+        ..Default::default()
+    };
+    let dl = Downloads::new(
+        r.client.clone(),
+        r.breaker.clone(),
+        r.journal.clone(),
+        settings,
+    );
+    let replayer = dl.spawn_replayer(std::future::pending());
+    let tracker = crate::services::tracking::Tracker::default();
+
+    // Seen by a poll, then removed by the user in qBittorrent: it stays removed.
+    let (seen_hash, g) = magnet("seen", 0);
+    let seen_id = sent_or_queued(dl.submit(g).await.unwrap());
+    wait_listed(&r.client, &seen_hash, true).await;
+    let e = poll_until(&tracker, &dl, &r.journal, seen_id, 10, |e| !e.awaiting).await;
+    assert!(e.seen_at.is_some());
+    r.client
+        .delete(std::slice::from_ref(&seen_hash), true)
+        .await
+        .unwrap();
+    wait_listed(&r.client, &seen_hash, false).await;
+
+    // Accepted, then gone before any poll saw it (as when qBittorrent is killed before it saves
+    // its resume data): re-sent through the journal, once.
+    let (lost_hash, g) = magnet("lost", 0);
+    let lost_id = sent_or_queued(dl.submit(g).await.unwrap());
+    wait_listed(&r.client, &lost_hash, true).await;
+    r.client
+        .delete(std::slice::from_ref(&lost_hash), true)
+        .await
+        .unwrap();
+    wait_listed(&r.client, &lost_hash, false).await;
+    let e = poll_until(&tracker, &dl, &r.journal, lost_id, 10, |e| e.resends == 1).await;
+    assert!(e.last_error.unwrap().contains("forgot"));
+    wait_listed(&r.client, &lost_hash, true).await;
+    assert_eq!(present(&r.client).await[&lost_hash], 1, "exactly once");
+    assert_eq!(dl.resent_total(), 1);
+    let e = r.journal.get(seen_id).await.unwrap().unwrap();
+    assert_eq!(
+        (e.state, e.resends),
+        (OpState::Done, 0),
+        "removed by the user"
+    );
+    assert!(!present(&r.client).await.contains_key(&seen_hash));
+
+    // Lost again after its one allowed re-send: dead-lettered with the reason.
+    let t = Instant::now();
+    while r.journal.get(lost_id).await.unwrap().unwrap().state != OpState::Done {
+        assert!(t.elapsed() < Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    r.client
+        .delete(std::slice::from_ref(&lost_hash), true)
+        .await
+        .unwrap();
+    wait_listed(&r.client, &lost_hash, false).await;
+    let e = poll_until(&tracker, &dl, &r.journal, lost_id, 10, |e| {
+        e.state == OpState::Dead
+    })
+    .await;
+    assert!(e.last_error.unwrap().contains("not re-sent again"));
+    assert_eq!(dl.resent_total(), 1);
+    assert_eq!(r.journal.resent_total().await.unwrap(), 1);
+    replayer.abort();
 }
