@@ -1,6 +1,38 @@
 //! History event types exactly as Radarr names and numbers them (`MovieHistoryEventType`), so
 //! the store keeps Radarr's camelCase names and the API can filter by name or by number.
 
+/// The largest history page handed out; the API refuses bigger `pageSize`s with a 400.
+pub const MAX_PAGE_SIZE: u32 = 10_000;
+
+/// Which history to read: filters (empty = no filter), order by date and the page.
+#[derive(Debug, Clone)]
+pub struct HistoryQuery {
+    pub movie_ids: Vec<i64>,
+    /// Stored `event_type` strings to match (any of them).
+    pub event_types: Vec<String>,
+    pub download_id: Option<String>,
+    /// Oldest first instead of newest first.
+    pub ascending: bool,
+    /// Starts at 1.
+    pub page: u32,
+    /// Clamped to 1..=[`MAX_PAGE_SIZE`].
+    pub page_size: u32,
+}
+
+impl HistoryQuery {
+    /// Newest first, no filter.
+    pub fn page(page: u32, page_size: u32) -> Self {
+        HistoryQuery {
+            movie_ids: Vec::new(),
+            event_types: Vec::new(),
+            download_id: None,
+            ascending: false,
+            page,
+            page_size,
+        }
+    }
+}
+
 /// Radarr's `MovieHistoryEventType`. The discriminants are Radarr's numbers (clients such as
 /// LunaSea filter with `?eventType=3`); 2 and 5 are retired in Radarr and stay unused here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -7,12 +7,13 @@ use super::paging::envelope;
 use super::params::{params, Params};
 use crate::auth::Principal;
 use crate::domain::history::HistoryEventType;
+use crate::domain::history::HistoryQuery;
 use crate::domain::movie::HistoryEntry;
 use crate::domain::parser::parse_title;
 use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
-use crate::services::library::{quality_of, HistoryContext, HistoryFilter, HistoryView};
+use crate::services::library::{quality_of, HistoryContext, HistoryView};
 use crate::state::AppState;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -108,7 +109,7 @@ async fn paged(s: Arc<AppState>, q: Params) -> Result<Resp, Rejection> {
         .bool("includeMovie")
         .map_err(ApiError::reject)?
         .unwrap_or(false);
-    let filter = HistoryFilter {
+    let query = HistoryQuery {
         movie_ids,
         event_types: event_types(&q)?,
         download_id: q.text("downloadId").map(str::to_string),
@@ -116,7 +117,7 @@ async fn paged(s: Arc<AppState>, q: Params) -> Result<Resp, Rejection> {
         page: paging.page,
         page_size: paging.page_size,
     };
-    let view = s.library.history(filter).await?;
+    let view = s.library.history(query).await?;
     Ok(envelope(
         &paging,
         view.total,

@@ -14,7 +14,7 @@ pub use disk::DiskSpace;
 pub use movies::{AddMovie, MovieChanges};
 pub use queue::{QueueView, TrackedDownload};
 pub use settings::RootFolderView;
-pub use views::{quality_of, HistoryContext, HistoryFilter, HistoryView, Wanted};
+pub use views::{quality_of, HistoryContext, HistoryView, Wanted};
 
 use crate::config::LiveConfig;
 use crate::services::automation::Automation;
@@ -26,8 +26,7 @@ use std::sync::Arc;
 
 pub use crate::services::error::ServiceError;
 
-/// The largest page the API hands out (the store clamps to the same limit).
-pub const MAX_PAGE_SIZE: u32 = crate::store::MAX_PAGE_SIZE;
+pub use crate::domain::history::MAX_PAGE_SIZE;
 
 /// What a library call returns.
 pub type Result<T> = std::result::Result<T, ServiceError>;

@@ -2,11 +2,11 @@
 //! and profiles it refers to, the wanted lists (missing, cutoff unmet) and the calendar.
 
 use super::{LibraryService, Result, MAX_PAGE_SIZE};
+use crate::domain::history::HistoryQuery;
 use crate::domain::movie::{HistoryEntry, Movie, StoredProfile};
 use crate::domain::parser::parse_title;
 use crate::domain::profile::QualityProfile;
 use crate::domain::quality::QualityModel;
-use crate::store::HistoryQuery;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -55,20 +55,6 @@ fn parse_profile(p: &StoredProfile) -> Option<(i64, QualityProfile)> {
 /// Radarr-shaped (early rows carry `{}`).
 pub fn quality_of(stored: &Value, title: &str) -> QualityModel {
     serde_json::from_value(stored.clone()).unwrap_or_else(|_| parse_title(title).quality_model())
-}
-
-/// Which history to read: filters (empty = no filter), order by date and the page.
-#[derive(Clone, Debug, Default)]
-pub struct HistoryFilter {
-    pub movie_ids: Vec<i64>,
-    /// Stored `event_type` spellings to match (any of them).
-    pub event_types: Vec<String>,
-    pub download_id: Option<String>,
-    /// Oldest first instead of newest first.
-    pub ascending: bool,
-    /// Starts at 1.
-    pub page: u32,
-    pub page_size: u32,
 }
 
 /// A page of history, newest first unless asked otherwise, with what it refers to.
@@ -144,16 +130,8 @@ impl LibraryService {
     }
 
     /// One page of history.
-    pub async fn history(&self, f: HistoryFilter) -> Result<HistoryView> {
-        self.history_view(HistoryQuery {
-            movie_ids: f.movie_ids,
-            event_types: f.event_types,
-            download_id: f.download_id,
-            ascending: f.ascending,
-            page: f.page,
-            page_size: f.page_size,
-        })
-        .await
+    pub async fn history(&self, query: HistoryQuery) -> Result<HistoryView> {
+        self.history_view(query).await
     }
 
     /// A movie's whole history (up to the largest page), newest first; `NotFound` for an
