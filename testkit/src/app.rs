@@ -222,13 +222,18 @@ pub fn tool_or_skip(name: &str, package: &str) -> Option<std::path::PathBuf> {
 
 /// GET with the API key, returning the JSON body.
 pub async fn get_json(s: &Server, path: &str) -> serde_json::Value {
+    serde_json::from_str(&get_text(s, path).await).expect("a JSON answer")
+}
+
+/// `GET path` with the API key; the body as text (e.g. `/metrics`).
+pub async fn get_text(s: &Server, path: &str) -> String {
     client()
         .get(s.url(path))
         .header("X-Api-Key", s.api_key())
         .send()
         .await
         .unwrap()
-        .json()
+        .text()
         .await
         .unwrap()
 }

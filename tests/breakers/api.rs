@@ -268,15 +268,7 @@ async fn metrics_pass_promtool() {
         .unwrap();
     let r = client().get(s.url("/metrics")).send().await.unwrap();
     assert_eq!(r.status(), 401, "metrics are private by default");
-    let text = client()
-        .get(s.url("/metrics"))
-        .header("X-Api-Key", s.api_key())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = get_text(&s, "/metrics").await;
     for needle in [
         "reelarr_circuit_breaker_state{service=\"tmdb\",state=\"open\"} 1",
         "reelarr_circuit_breaker_transitions_total{service=\"tmdb\"} 1",

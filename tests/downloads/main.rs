@@ -451,15 +451,7 @@ async fn grabs_qbittorrent_forgot_after_sigkill_are_resent_once() {
     })
     .await;
     assert!(h.is_some(), "{}", get_json(&s, "/health/detailed").await);
-    let metrics = client()
-        .get(s.url("/metrics"))
-        .header("X-Api-Key", s.api_key())
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = get_text(&s, "/metrics").await;
     let resent: u64 = metrics
         .lines()
         .find_map(|l| l.strip_prefix("reelarr_grabs_resent_total "))

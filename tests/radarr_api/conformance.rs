@@ -3,7 +3,7 @@
 //! or named nothing, and search warnings shaped as reelarr's own document says.
 
 use super::library::{add_movie, db, expect_bad, set_date};
-use super::{doc_or_skip, send};
+use super::{add_root_folder, doc_or_skip, send};
 use reelarr_testkit::app::*;
 use reelarr_testkit::openapi::check;
 use reqwest::Method;
@@ -26,14 +26,7 @@ async fn root_folders_and_tags_by_id_as_radarr_answers_them() {
     let doc = doc_or_skip();
     let movies = tempfile::tempdir().unwrap();
     let path = movies.path().to_str().unwrap();
-    let (st, root) = send(
-        &s,
-        Method::POST,
-        "/api/v3/rootfolder",
-        Some(json!({"path": path})),
-    )
-    .await;
-    assert_eq!(st, 201, "{root}");
+    let root = add_root_folder(&s, path).await;
     let (st, one) = send(
         &s,
         Method::GET,
@@ -132,14 +125,7 @@ async fn calendar_takes_every_date_form_radarr_clients_send() {
     let s = Server::start(dir.path(), &[]);
     let root = tempfile::tempdir().unwrap();
     let root_path = root.path().to_str().unwrap();
-    let (st, _) = send(
-        &s,
-        Method::POST,
-        "/api/v3/rootfolder",
-        Some(json!({"path": root_path})),
-    )
-    .await;
-    assert_eq!(st, 201);
+    add_root_folder(&s, root_path).await;
     let id = add_movie(&s, 11, "Star Wars", root_path, true).await;
     set_date(&db(dir.path()), id, "inCinemas", "2026-12-07T12:00:00Z");
     // `+` unencoded (a space once decoded, as curl and most clients send it) and encoded.

@@ -2,7 +2,7 @@
 //! API cannot create yet (history events, imported files, release dates) are written straight
 //! into the server's SQLite database, which is what the grab/import services will do.
 
-use super::{doc_or_skip, send};
+use super::{add_root_folder, doc_or_skip, send};
 use reelarr_testkit::app::*;
 use reelarr_testkit::openapi::check;
 use reqwest::Method;
@@ -317,14 +317,7 @@ async fn wanted_calendar_and_diskspace() {
     let doc = doc_or_skip();
     let root = tempfile::tempdir().unwrap();
     let root_path = root.path().to_str().unwrap();
-    let (st, _) = send(
-        &s,
-        Method::POST,
-        "/api/v3/rootfolder",
-        Some(json!({"path": root_path})),
-    )
-    .await;
-    assert_eq!(st, 201);
+    add_root_folder(&s, root_path).await;
     let missing = add_movie(&s, 11, "Star Wars", root_path, true).await;
     let low = add_movie(&s, 12, "Alien", root_path, true).await;
     let good = add_movie(&s, 13, "Blade Runner", root_path, true).await;
@@ -461,14 +454,7 @@ async fn delete_with_files_only_inside_the_root_folder() {
     let outside = tempfile::tempdir().unwrap();
     let root_path = root.path().to_str().unwrap();
     std::fs::write(outside.path().join("keep.mkv"), b"precious").unwrap();
-    let (st, _) = send(
-        &s,
-        Method::POST,
-        "/api/v3/rootfolder",
-        Some(json!({"path": root_path})),
-    )
-    .await;
-    assert_eq!(st, 201);
+    add_root_folder(&s, root_path).await;
 
     // A movie with a folder, a file and a symlink inside pointing out of the root.
     let m = add_movie(&s, 603, "The Matrix", root_path, true).await;

@@ -100,6 +100,19 @@ async fn send(
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// Registers `path` as a root folder (asserting Radarr's 201) and returns the resource.
+async fn add_root_folder(s: &Server, path: &str) -> Value {
+    let (st, root) = send(
+        s,
+        reqwest::Method::POST,
+        "/api/v3/rootfolder",
+        Some(json!({"path": path})),
+    )
+    .await;
+    assert_eq!(st, 201, "{root}");
+    root
+}
+
 #[tokio::test]
 async fn quality_profiles_root_folders_and_tags() {
     use reqwest::Method;
@@ -195,14 +208,7 @@ async fn quality_profiles_root_folders_and_tags() {
 
     let movies = tempfile::tempdir().unwrap();
     let path = movies.path().to_str().unwrap().to_string();
-    let (st, root) = send(
-        &s,
-        Method::POST,
-        "/api/v3/rootfolder",
-        Some(json!({"path": path})),
-    )
-    .await;
-    assert_eq!(st, 201, "{root}");
+    let root = add_root_folder(&s, &path).await;
     assert_eq!(root["accessible"], true);
     assert!(root["freeSpace"].as_u64().unwrap() > 0);
     let (st, _) = send(
@@ -284,14 +290,7 @@ async fn database_breaker_open_serves_reads_and_refuses_writes() {
     let s = Server::start(dir.path(), &[]);
     let movies = tempfile::tempdir().unwrap();
     let path = movies.path().to_str().unwrap().to_string();
-    let (st, _) = send(
-        &s,
-        Method::POST,
-        "/api/v3/rootfolder",
-        Some(json!({"path": path})),
-    )
-    .await;
-    assert_eq!(st, 201);
+    add_root_folder(&s, &path).await;
     let (_, roots_before) = send(&s, Method::GET, "/api/v3/rootfolder", None).await;
     // A UI session made while the database is up keeps working while it is down.
     let pw = std::fs::read_to_string(dir.path().join("initial-admin-password")).unwrap();
