@@ -144,6 +144,10 @@ where
                 if let Some(uri) = crate::http::normalize_uri(req.uri()) {
                     *req.uri_mut() = uri;
                 }
+                // HEAD is GET without the body: hyper leaves the body out of a HEAD answer.
+                if req.method() == hyper::Method::HEAD {
+                    *req.method_mut() = hyper::Method::GET;
+                }
                 let mut svc = svc.clone();
                 let busy = idle::enter(&tracker);
                 async move {

@@ -36,15 +36,15 @@ pub fn json<T: DeserializeOwned + Send>(
         })
 }
 
-/// The raw body of an endpoint whose body is optional JSON: an empty (or whitespace) body passes
-/// whatever its content type, any other body needs a JSON content type as in [`json`].
+/// The raw body of an endpoint whose body is optional JSON: an empty body passes whatever its
+/// content type, any other body (even blanks alone) needs a JSON content type as in [`json`].
 pub fn json_or_empty(
     live: LiveConfig,
 ) -> impl Filter<Extract = (Bytes,), Error = Rejection> + Clone {
     warp::header::optional::<String>("content-type")
         .and(bytes(live))
         .and_then(|ct: Option<String>, body: Bytes| async move {
-            if !body.iter().all(u8::is_ascii_whitespace) {
+            if !body.is_empty() {
                 check_json_type(ct.as_deref()).map_err(ApiError::reject)?;
             }
             Ok::<_, Rejection>(body)

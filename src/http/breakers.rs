@@ -102,7 +102,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and_then(
             |svc: String, _: Principal, s: Arc<AppState>, raw: bytes::Bytes| async move {
                 let b = breaker(&s, &decode(&svc))?;
-                let snap = if raw.iter().all(u8::is_ascii_whitespace) {
+                let snap = if raw.is_empty() {
                     b.simulate_failures()
                 } else {
                     let a: TestAction = body::parse_json(&raw).map_err(ApiError::reject)?;

@@ -121,8 +121,17 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .untuple_one()
         .and(require(state.clone()))
         .and(with_state(state.clone()))
+        .and(params())
         .and(body::json::<GrabBody>(state.config.clone()))
-        .and_then(|_: Principal, s: Arc<AppState>, b: GrabBody| async move {
+        .and_then(|_: Principal, s: Arc<AppState>, q: Params, b: GrabBody| async move {
+            if let Some(name) = ["title", "movieId"].into_iter().find(|n| q.has(n)) {
+                return Err(ApiError::bad_request(
+                    "invalid_parameter",
+                    format!("{name} belongs in the JSON body; the query form is for .torrent uploads"),
+                )
+                .with("parameter", name)
+                .reject());
+            }
             let g = grab_from_json(b)?;
             submit(&s, g).await
         });
@@ -139,8 +148,12 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and_then(
             |_: Principal, s: Arc<AppState>, q: Params, raw: bytes::Bytes| async move {
                 // `movieId=abc` is a 400 naming the parameter, like every query parameter.
+                q.single("movieId").map_err(ApiError::reject)?;
                 let movie_id = q.int("movieId").map_err(ApiError::reject)?;
-                let title = q.text("title").map(str::to_string);
+                let title = q
+                    .single("title")
+                    .map_err(ApiError::reject)?
+                    .map(str::to_string);
                 let name = title.clone().unwrap_or_else(|| "upload.torrent".into());
                 let mut g = Grab::torrent_file(name, raw.to_vec());
                 g.title = title;

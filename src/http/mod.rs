@@ -1,6 +1,7 @@
 //! HTTP: thin warp filters over the services. Routing, auth, JSON in/out and the single
 //! error→HTTP mapping live here; no business logic does.
 
+mod allow;
 pub mod auth;
 pub mod body;
 mod breakers;
@@ -55,11 +56,14 @@ pub fn routes(
         .unify()
         .or(ui::routes().boxed())
         .unify();
-    body::oversize_guard(state.config.clone())
+    let answered = body::oversize_guard(state.config.clone())
         .or(api)
         .unify()
         .recover(error::recover)
-        .unify()
+        .unify();
+    warp::path::full()
+        .and(answered)
+        .map(|path: warp::path::FullPath, resp| allow::complete(path.as_str(), resp))
         .with(warp::log::custom(move |info| {
             metrics
                 .http_metrics

@@ -3,8 +3,10 @@
 mod concurrency;
 mod conformance;
 mod library;
+mod methods_and_params;
 mod openapi_sync;
 mod replays;
+mod schemathesis;
 
 use reelarr_testkit::app::*;
 use reelarr_testkit::openapi::{check, radarr_doc};

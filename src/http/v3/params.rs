@@ -78,12 +78,28 @@ impl Params {
             .collect()
     }
 
-    /// The last non-empty value of `name` (ASP.NET treats `?x=` as absent).
+    /// The last non-empty value of `name`, trimmed (ASP.NET treats `?x=` as absent). A value of
+    /// only blanks is a value, not an absence: `sortDirection=%20` is a 400, as the OpenAPI
+    /// document (which allows exactly the empty value) says.
     pub fn text(&self, name: &str) -> Option<&str> {
         self.all(name)
             .into_iter()
-            .map(str::trim)
             .rfind(|v| !v.is_empty())
+            .map(str::trim)
+    }
+
+    /// Like [`Params::text`], but a parameter given twice with values is a 400 instead of the
+    /// last one silently winning (for parameters where a repeat can only be a client's bug).
+    pub fn single(&self, name: &str) -> Result<Option<&str>, ApiError> {
+        if self.all(name).iter().filter(|v| !v.is_empty()).count() > 1 {
+            return Err(invalid(name, format!("{name} may be given only once")));
+        }
+        Ok(self.text(name))
+    }
+
+    /// Whether `name` is present with a value.
+    pub fn has(&self, name: &str) -> bool {
+        self.text(name).is_some()
     }
 
     pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
@@ -152,8 +168,13 @@ impl Params {
     pub fn paging(&self, default_key: &str, default_ascending: bool) -> Result<Paging, ApiError> {
         let page = match self.int("page")? {
             None => 1,
-            Some(p) if p >= 1 && p <= i64::from(u32::MAX) => p as u32,
-            Some(p) => return Err(invalid("page", format!("page must be 1 or more, got {p}"))),
+            Some(p) if p >= 1 && p <= i64::from(i32::MAX) => p as u32,
+            Some(p) => {
+                return Err(invalid(
+                    "page",
+                    format!("page must be between 1 and {}, got {p}", i32::MAX),
+                ))
+            }
         };
         let page_size = match self.int("pageSize")? {
             None => 10,

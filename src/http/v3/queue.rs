@@ -163,6 +163,9 @@ pub fn routes(
         .and_then(|_: Principal, s: Arc<AppState>, q: Params| async move {
             // Radarr's queue defaults to time left, ascending.
             let p = q.paging("timeleft", true).map_err(ApiError::reject)?;
+            // Read only to refuse a malformed value: every item is listed (see the OpenAPI text).
+            q.bool("includeUnknownMovieItems")
+                .map_err(ApiError::reject)?;
             let all = records(&s).await?;
             let key = p.sort_key.clone();
             let (records, total) = page_of(all, &p, |v| v[key.as_str()].clone());

@@ -31,6 +31,20 @@ pub(super) enum Attempt {
     Dead(String),
 }
 
+/// An absolute http(s) URL qBittorrent can fetch: a host, and no blank or control character
+/// anywhere (those only arrive from broken or hostile clients and would fail in qBittorrent).
+fn is_http_url(u: &str) -> bool {
+    let rest = u
+        .strip_prefix("http://")
+        .or_else(|| u.strip_prefix("https://"));
+    let Some(rest) = rest else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    !host.is_empty()
+        && !host.starts_with(':')
+        && !u.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
 impl Downloads {
     /// Builds the journal record: computes the info-hash and refuses malformed grabs.
     pub(super) fn operation(&self, grab: Grab) -> Result<NewOperation, DownloadError> {
@@ -41,7 +55,14 @@ impl Downloads {
             AddSource::TorrentFile { bytes, .. } => {
                 Some(torrent_info_hash(bytes).map_err(|e| DownloadError::Invalid(e.to_string()))?)
             }
-            AddSource::Url(_) => None,
+            AddSource::Url(u) => {
+                if !is_http_url(u.expose()) {
+                    return Err(DownloadError::Invalid(
+                        "url must be an http:// or https:// URL with a host and no spaces or control characters".into(),
+                    ));
+                }
+                None
+            }
         };
         let given = grab.info_hash.map(|h| h.trim().to_ascii_lowercase());
         if let Some(h) = given.as_deref().filter(|h| !is_info_hash(h)) {
@@ -246,5 +267,19 @@ mod tests {
         let b3 = backoff(&s, 3);
         assert!(b3 <= Duration::from_secs(16) && b3 >= Duration::from_millis(14_400));
         assert!(backoff(&s, 40) <= Duration::from_secs(30));
+    }
+
+    #[test]
+    fn only_fetchable_http_urls_are_grabs() {
+        assert!(is_http_url(
+            "https://tracker.example/dl/1.torrent?passkey=a"
+        ));
+        assert!(is_http_url("http://user:pw@127.0.0.1:9117/dl"));
+        assert!(!is_http_url("https://\u{10}\u{be}"));
+        assert!(!is_http_url("https://"));
+        assert!(!is_http_url("https:///path"));
+        assert!(!is_http_url("https://host/a b"));
+        assert!(!is_http_url("ftp://host/x"));
+        assert!(!is_http_url("https://:80/x"));
     }
 }
