@@ -127,6 +127,16 @@ pub async fn read_capped(service: &str, mut resp: reqwest::Response) -> Result<V
     Ok(out)
 }
 
+/// Cases for the parsers' property tests: `PROPTEST_CASES` for a long run, else `short` (the
+/// test command's pass). See README "Reliability and security" for the long-run command.
+#[cfg(test)]
+pub fn fuzz_cases(short: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(short)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -148,10 +148,9 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and_then(
             |_: Principal, s: Arc<AppState>, q: Params, raw: bytes::Bytes| async move {
                 // `movieId=abc` is a 400 naming the parameter, like every query parameter.
-                q.single("movieId").map_err(ApiError::reject)?;
                 let movie_id = q.int("movieId").map_err(ApiError::reject)?;
                 let title = q
-                    .single("title")
+                    .text("title")
                     .map_err(ApiError::reject)?
                     .map(str::to_string);
                 let name = title.clone().unwrap_or_else(|| "upload.torrent".into());

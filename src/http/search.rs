@@ -25,8 +25,8 @@ fn query(q: &Params) -> Result<SearchQuery, ApiError> {
         })?),
     };
     Ok(SearchQuery {
-        imdb_id: q.text("imdbId").map(str::to_string),
-        title: q.text("title").unwrap_or_default().to_string(),
+        imdb_id: q.text("imdbId")?.map(str::to_string),
+        title: q.text("title")?.unwrap_or_default().to_string(),
         year,
     })
 }

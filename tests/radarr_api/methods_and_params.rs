@@ -99,6 +99,22 @@ async fn blank_repeated_and_out_of_range_parameters_are_named() {
     assert_eq!((st, &v["records"]), (200, &json!([])), "{v}");
     expect_bad(&s, "/api/v3/wanted/missing?page=2147483648", "page").await;
 
+    // A parameter given twice with two values is refused, not half-read; one value twice is one.
+    expect_bad(
+        &s,
+        "/api/v3/history?downloadId=a&downloadId=b",
+        "downloadId",
+    )
+    .await;
+    let (st, v) = send(
+        &s,
+        Method::GET,
+        "/api/v3/history?pageSize=5&pageSize=5",
+        None,
+    )
+    .await;
+    assert_eq!((st, &v["pageSize"]), (200, &json!(5)), "{v}");
+
     // A .torrent upload names its title once; a JSON grab carries it in the body.
     let r = client()
         .post(s.url("/api/v1/downloads?title=a&title=b"))

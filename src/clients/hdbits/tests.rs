@@ -277,7 +277,7 @@ fn mutate(base: &str, cuts: &[(usize, usize, String)]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(crate::clients::http::fuzz_cases(256)))]
 
     #[test]
     fn parser_never_panics_on_arbitrary_input(s in ".{0,400}", bytes in proptest::collection::vec(any::<u8>(), 0..400)) {

@@ -112,7 +112,10 @@ async fn paged(s: Arc<AppState>, q: Params) -> Result<Resp, Rejection> {
     let query = HistoryQuery {
         movie_ids,
         event_types: event_types(&q)?,
-        download_id: q.text("downloadId").map(str::to_string),
+        download_id: q
+            .text("downloadId")
+            .map_err(ApiError::reject)?
+            .map(str::to_string),
         ascending: paging.ascending,
         page: paging.page,
         page_size: paging.page_size,

@@ -78,32 +78,35 @@ impl Params {
             .collect()
     }
 
-    /// The last non-empty value of `name`, trimmed (ASP.NET treats `?x=` as absent). A value of
-    /// only blanks is a value, not an absence: `sortDirection=%20` is a 400, as the OpenAPI
-    /// document (which allows exactly the empty value) says.
-    pub fn text(&self, name: &str) -> Option<&str> {
-        self.all(name)
+    /// The non-empty value of `name`, trimmed (ASP.NET treats `?x=` as absent). A value of only
+    /// blanks is a value, not an absence (`sortDirection=%20` is a 400, as the OpenAPI document,
+    /// which allows exactly the empty value, says), and a parameter given twice with different
+    /// values is a 400 rather than one of them silently winning.
+    pub fn text(&self, name: &str) -> Result<Option<&str>, ApiError> {
+        let mut given = self
+            .all(name)
             .into_iter()
-            .rfind(|v| !v.is_empty())
-            .map(str::trim)
-    }
-
-    /// Like [`Params::text`], but a parameter given twice with values is a 400 instead of the
-    /// last one silently winning (for parameters where a repeat can only be a client's bug).
-    pub fn single(&self, name: &str) -> Result<Option<&str>, ApiError> {
-        if self.all(name).iter().filter(|v| !v.is_empty()).count() > 1 {
-            return Err(invalid(name, format!("{name} may be given only once")));
+            .filter(|v| !v.is_empty())
+            .map(str::trim);
+        let first = given.next();
+        if let Some(f) = first {
+            if given.any(|v| v != f) {
+                return Err(invalid(
+                    name,
+                    format!("{name} may be given only once (or with one value)"),
+                ));
+            }
         }
-        Ok(self.text(name))
+        Ok(first)
     }
 
     /// Whether `name` is present with a value.
     pub fn has(&self, name: &str) -> bool {
-        self.text(name).is_some()
+        self.all(name).iter().any(|v| !v.is_empty())
     }
 
     pub fn int(&self, name: &str) -> Result<Option<i64>, ApiError> {
-        self.text(name)
+        self.text(name)?
             .map(|v| {
                 v.parse::<i64>()
                     .map_err(|_| invalid(name, format!("{name} must be an integer, got {v:?}")))
@@ -112,7 +115,7 @@ impl Params {
     }
 
     pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
-        self.text(name)
+        self.text(name)?
             .map(|v| match v.to_ascii_lowercase().as_str() {
                 "true" | "1" => Ok(true),
                 "false" | "0" => Ok(false),
@@ -150,7 +153,7 @@ impl Params {
 
     /// A date-time in any form Radarr's clients send (see [`parse_date`]).
     pub fn date(&self, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
-        self.text(name)
+        self.text(name)?
             .map(|v| {
                 parse_date(v).ok_or_else(|| {
                     invalid(
@@ -186,7 +189,7 @@ impl Params {
                 ))
             }
         };
-        let ascending = match self.text("sortDirection").map(str::to_ascii_lowercase) {
+        let ascending = match self.text("sortDirection")?.map(str::to_ascii_lowercase) {
             None => default_ascending,
             Some(d) if d == "default" => default_ascending,
             Some(d) if d == "ascending" || d == "asc" => true,
@@ -201,7 +204,7 @@ impl Params {
         Ok(Paging {
             page,
             page_size,
-            sort_key: self.text("sortKey").unwrap_or(default_key).to_string(),
+            sort_key: self.text("sortKey")?.unwrap_or(default_key).to_string(),
             ascending,
         })
     }
