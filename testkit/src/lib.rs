@@ -14,3 +14,4 @@ pub mod postgres;
 pub mod qbit_fake;
 pub mod qbittorrent;
 pub mod routes;
+pub mod tmpfs;

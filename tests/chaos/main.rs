@@ -1,7 +1,9 @@
 //! Chaos soak (issue 12): the real binary and Debian's real qbittorrent-nox, a fake TMDB that
 //! refuses, hangs, fails and slows down at random, clients adding movies and grabbing in parallel,
-//! and random kill -9 / SIGSTOP of qBittorrent and kill -9 of reelarr. At the end:
-//! every accepted grab is in qBittorrent or dead-lettered with a reason, no 5xx except 503s, no
+//! random kill -9 / SIGSTOP of qBittorrent, kill -9 of reelarr, and a data disk (a 64 MiB
+//! tmpfs, when root may mount one) filled to its last byte for a few seconds. At the end:
+//! every accepted grab is in qBittorrent or dead-lettered with a reason, no 5xx except the
+//! documented 503s and 507s (a full disk), no
 //! panic, both SQLite files pass `integrity_check`, RSS stayed bounded. Prints a table.
 //!
 //! The test command runs a short soak (`CHAOS_SECONDS`, default 40). A long one:
@@ -11,6 +13,7 @@ use rand::{Rng, SeedableRng};
 use reelarr_testkit::app::{api_key_of, client, command, write_config};
 use reelarr_testkit::http_fake::{Fake, Reply};
 use reelarr_testkit::qbittorrent::{self, QbitPeer};
+use reelarr_testkit::tmpfs::{fill, Tmpfs};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Child, Stdio};
@@ -33,11 +36,13 @@ struct Tally {
     grabs_accepted: AtomicU64,
     movies_added: AtomicU64,
     answered_503: AtomicU64,
+    answered_507: AtomicU64,
     connection_lost: AtomicU64,
     reelarr_kills: AtomicU64,
     qbit_kills: AtomicU64,
     qbit_stops: AtomicU64,
-    /// Any 5xx other than 503, with what caused it.
+    disk_fills: AtomicU64,
+    /// Any 5xx other than 503 and a full disk's 507, with what caused it.
     bad: Mutex<Vec<String>>,
     /// Info-hashes of grabs reelarr accepted (201/202/200).
     accepted: Mutex<BTreeSet<String>>,
@@ -49,8 +54,14 @@ struct Reelarr {
 }
 
 impl Reelarr {
-    fn start(dir: &std::path::Path, port: u16, envs: &[(&str, String)], run: u32) -> Reelarr {
-        let log = dir.join(format!("reelarr-{run}.log"));
+    fn start(
+        dir: &std::path::Path,
+        logs: &std::path::Path,
+        port: u16,
+        envs: &[(&str, String)],
+        run: u32,
+    ) -> Reelarr {
+        let log = logs.join(format!("reelarr-{run}.log"));
         let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let child = command(dir, &envs)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
@@ -113,6 +124,8 @@ async fn call(t: &Tally, req: reqwest::RequestBuilder, what: &str) -> Option<(u1
             let v: Value = r.json().await.unwrap_or(Value::Null);
             if status == 503 {
                 t.answered_503.fetch_add(1, Ordering::Relaxed);
+            } else if status == 507 && v["error"] == "insufficient_storage" {
+                t.answered_507.fetch_add(1, Ordering::Relaxed);
             } else if status >= 500 {
                 t.bad.lock().unwrap().push(format!("{what}: {status} {v}"));
             }
@@ -221,9 +234,18 @@ async fn chaos_soak_keeps_every_grab_and_never_fails_badly() {
         .unwrap_or(40);
     let mut peer = QbitPeer::start().unwrap();
     let tmdb = chaotic_tmdb();
-    let dir = tempfile::tempdir().unwrap();
+    // The data directory on a small tmpfs that a fault fills; logs elsewhere, so a panic's
+    // message is never lost to the full disk.
+    let disk = Tmpfs::mount("chaos_soak", "64M");
+    let logs = tempfile::tempdir().unwrap();
+    let plain = tempfile::tempdir().unwrap();
+    let dir = match &disk {
+        Some(fs) => fs.path().join("data"),
+        None => plain.path().to_path_buf(),
+    };
+    std::fs::create_dir_all(&dir).unwrap();
     write_config(
-        dir.path(),
+        &dir,
         "[circuit_breakers.qbittorrent]\nfailure_threshold = 3\nrecovery_timeout_seconds = 2\n\
          [circuit_breakers.tmdb]\nfailure_threshold = 3\nrecovery_timeout_seconds = 2\n\
          [tmdb]\ntimeout_seconds = 2\n[qbittorrent]\ntimeout_seconds = 5\n",
@@ -243,9 +265,9 @@ async fn chaos_soak_keeps_every_grab_and_never_fails_badly() {
         ("HEALTH_CHECK_INTERVAL_SECONDS", "1".to_string()),
     ];
     let mut run = 0;
-    let mut reelarr = Reelarr::start(dir.path(), port, &envs, run);
+    let mut reelarr = Reelarr::start(&dir, logs.path(), port, &envs, run);
     assert!(wait_up(&base).await, "reelarr did not start");
-    let key = api_key_of(dir.path());
+    let key = api_key_of(&dir);
     let tally = Arc::new(Tally::default());
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (1..=4)
@@ -266,12 +288,13 @@ async fn chaos_soak_keeps_every_grab_and_never_fails_badly() {
     while started.elapsed() < Duration::from_secs(seconds) {
         tokio::time::sleep(Duration::from_millis(rng.gen_range(1500..4000))).await;
         max_rss = max_rss.max(reelarr.rss_mb());
-        match rng.gen_range(0..3) {
+        let kinds = if disk.is_some() { 4 } else { 3 };
+        match rng.gen_range(0..kinds) {
             0 => {
                 reelarr.kill9();
                 tally.reelarr_kills.fetch_add(1, Ordering::Relaxed);
                 run += 1;
-                reelarr = Reelarr::start(dir.path(), port, &envs, run);
+                reelarr = Reelarr::start(&dir, logs.path(), port, &envs, run);
                 assert!(
                     wait_up(&base).await,
                     "reelarr did not come back after kill -9"
@@ -282,6 +305,13 @@ async fn chaos_soak_keeps_every_grab_and_never_fails_badly() {
                 tally.qbit_kills.fetch_add(1, Ordering::Relaxed);
                 tokio::time::sleep(Duration::from_millis(rng.gen_range(200..2000))).await;
                 peer.restart().unwrap();
+            }
+            3 => {
+                let fs = disk.as_ref().expect("only with a tmpfs");
+                let filler = fill(fs.path());
+                tally.disk_fills.fetch_add(1, Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(rng.gen_range(1000..3000))).await;
+                std::fs::remove_file(filler).unwrap();
             }
             _ => {
                 let _ = peer.stop_signal();
@@ -345,11 +375,11 @@ async fn chaos_soak_keeps_every_grab_and_never_fails_badly() {
         .collect();
     let dead_without_reason = dead.values().filter(|r| r.len() <= 2).count();
     let panics: Vec<String> = (0..=run)
-        .filter_map(|r| std::fs::read_to_string(dir.path().join(format!("reelarr-{r}.log"))).ok())
+        .filter_map(|r| std::fs::read_to_string(logs.path().join(format!("reelarr-{r}.log"))).ok())
         .filter(|l| l.contains("panicked"))
         .collect();
-    let db = integrity(&dir.path().join("reelarr.db"));
-    let journal = integrity(&dir.path().join("qbittorrent-journal.db"));
+    let db = integrity(&dir.join("reelarr.db"));
+    let journal = integrity(&dir.join("qbittorrent-journal.db"));
     let bad = tally.bad.lock().unwrap().clone();
 
     let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
@@ -360,6 +390,10 @@ async fn chaos_soak_keeps_every_grab_and_never_fails_badly() {
     eprintln!("| movies added | {} |", g(&tally.movies_added));
     eprintln!("| answered 503 (documented) | {} |", g(&tally.answered_503));
     eprintln!(
+        "| answered 507 (disk full, documented) | {} |",
+        g(&tally.answered_507)
+    );
+    eprintln!(
         "| lost to a kill -9 of reelarr | {} |",
         g(&tally.connection_lost)
     );
@@ -367,11 +401,18 @@ async fn chaos_soak_keeps_every_grab_and_never_fails_badly() {
     eprintln!("| kill -9 reelarr | {} |", g(&tally.reelarr_kills));
     eprintln!("| kill -9 qBittorrent | {} |", g(&tally.qbit_kills));
     eprintln!("| SIGSTOP qBittorrent | {} |", g(&tally.qbit_stops));
+    match &disk {
+        Some(_) => eprintln!(
+            "| data disk filled to the last byte | {} |",
+            g(&tally.disk_fills)
+        ),
+        None => eprintln!("| data disk filled | skipped: no tmpfs (not root) |"),
+    }
     eprintln!("| TMDB 500/429/hang/slow | 1 in 5 calls |");
     eprintln!("| invariant | held |\n|---|---|");
     eprintln!("| accepted grabs in qBittorrent or dead-lettered with a reason | {} ({} in qBittorrent, {} dead, {} missing) |",
         missing.is_empty() && dead_without_reason == 0, present.intersection(&accepted).count(), dead.len(), missing.len());
-    eprintln!("| no 5xx except 503 | {} |", bad.is_empty());
+    eprintln!("| no 5xx except 503 and 507 | {} |", bad.is_empty());
     eprintln!("| no panic | {} |", panics.is_empty());
     eprintln!("| integrity_check reelarr.db / journal | {db} / {journal} |");
     eprintln!("| max RSS | {max_rss} MB |");

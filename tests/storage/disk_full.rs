@@ -4,87 +4,9 @@
 //! mount; skipped loudly otherwise, and a failure when `REELARR_REQUIRE_REAL_SERVICES=1`.
 
 use reelarr_testkit::app::*;
+use reelarr_testkit::tmpfs::{fill, Tmpfs};
 use reqwest::Method;
 use serde_json::{json, Value};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// A tmpfs mounted on a fresh temporary directory; unmounted when dropped, even when the test
-/// panics.
-struct Tmpfs {
-    dir: tempfile::TempDir,
-}
-
-impl Tmpfs {
-    /// Mounts a tmpfs of `size` (e.g. "16M"); `None` (after a loud note) when mounting is not
-    /// allowed here.
-    fn mount(test: &str, size: &str) -> Option<Tmpfs> {
-        let dir = tempfile::tempdir().unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir.path())
-            .output();
-        match out {
-            Ok(o) if o.status.success() => Some(Tmpfs { dir }),
-            other => {
-                let why = match other {
-                    Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_string(),
-                    Err(e) => e.to_string(),
-                };
-                assert!(
-                    !require_real_services(),
-                    "{test}: mounting a tmpfs failed ({why}); it is required in CI"
-                );
-                eprintln!("*** SKIPPED {test}: cannot mount a tmpfs ({why}); run as root ***");
-                None
-            }
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        // Lazy: still unmounts if a killed server's files are not closed yet.
-        let ok = Command::new("umount")
-            .arg("-l")
-            .arg(self.dir.path())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!(
-                "could not unmount the tmpfs at {}",
-                self.dir.path().display()
-            );
-        }
-    }
-}
-
-/// Writes a file until the filesystem has no byte left (`ENOSPC`); returns its path.
-fn fill(dir: &Path) -> PathBuf {
-    let path = dir.join("filler");
-    let mut f = std::fs::File::create(&path).unwrap();
-    let chunk = vec![0xa5u8; 64 * 1024];
-    let mut size = chunk.len();
-    loop {
-        match f.write(&chunk[..size]) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) if e.raw_os_error() == Some(libc::ENOSPC) => {
-                if size == 1 {
-                    break;
-                }
-                size = 1.max(size / 2);
-            }
-            Err(e) => panic!("filling the tmpfs: {e}"),
-        }
-    }
-    path
-}
 
 async fn send(s: &Server, method: Method, path: &str, body: Value) -> (u16, Value) {
     let r = client()
