@@ -44,6 +44,7 @@ fn entry_json(e: &JournalEntry) -> Value {
         "summary": e.payload.summary(),
         "state": e.state.as_str(),
         "attempts": e.attempts,
+        "resends": e.resends,
         "nextAttemptAt": e.next_attempt_at.to_rfc3339(),
         "lastError": e.last_error,
         "createdAt": e.created_at.to_rfc3339(),
