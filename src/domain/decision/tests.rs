@@ -34,6 +34,7 @@ fn cand(title: &str, size_bytes: u64, seeders: Option<u32>) -> Candidate {
         parsed: parse_title(title),
         age_hours: Some(12.0),
         freeleech: false,
+        indexer_flags: 0,
     }
 }
 
