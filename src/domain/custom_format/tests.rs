@@ -327,3 +327,24 @@ fn a_pathological_pattern_does_not_hang() {
     assert!(!hits(&f, &title, 0, 0));
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
 }
+
+/// TRaSH's "EVO (no WEBDL)" (docs/json/radarr/cf/evo-no-webdl.json): a required group and two
+/// required, negated sources of the same implementation.
+#[test]
+fn trash_evo_without_webdl() {
+    let f = CustomFormat::from_resource(&json!({
+    "name": "EVO (no WEBDL)",
+    "specifications": [
+        {"name": "EVO", "implementation": "ReleaseGroupSpecification", "negate": false,
+         "required": true, "fields": {"value": "^(EVO(TGX)?)$"}},
+        {"name": "WEBDL", "implementation": "SourceSpecification", "negate": true,
+         "required": true, "fields": {"value": 7}},
+        {"name": "WEBRIP", "implementation": "SourceSpecification", "negate": true,
+         "required": true, "fields": {"value": 8}}
+    ]}))
+    .unwrap();
+    assert!(hits(&f, "Dune.2021.1080p.BluRay.x264-EVO", 0, 0));
+    assert!(!hits(&f, "Dune.2021.1080p.WEB-DL.DDP5.1.H.264-EVO", 0, 0));
+    assert!(!hits(&f, "Dune.2021.1080p.WEBRip.x264-EVO", 0, 0));
+    assert!(!hits(&f, X264, 0, 0));
+}
