@@ -114,8 +114,20 @@ impl Migrations {
             "INSERT INTO {} (version, name, applied_at) VALUES (?1, ?2, ?3)",
             self.table
         );
+        // Each listed version not recorded yet runs, not only those above the highest: a list
+        // merged from branches may gain a lower version later (0005 after 0006), and a
+        // database that already has 0006 must still get it.
+        let done: std::collections::HashSet<i64> = {
+            let mut st = conn.prepare(&format!("SELECT version FROM {}", self.table))?;
+            let rows = st.query_map([], |r| r.get::<_, i64>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
         let mut applied = Vec::new();
-        for (version, name, sql) in self.list.iter().filter(|m| m.0 > current && m.0 <= target) {
+        for (version, name, sql) in self
+            .list
+            .iter()
+            .filter(|m| !done.contains(&m.0) && m.0 <= target)
+        {
             let rebuild = sql.starts_with(FOREIGN_KEYS_OFF);
             if rebuild {
                 // A no-op inside a transaction, so it is set before this one begins.

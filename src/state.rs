@@ -37,6 +37,8 @@ pub struct AppState {
     /// Movies, profiles, root folders, tags and the views over them: what the HTTP layer uses
     /// instead of the store.
     pub library: LibraryService,
+    /// Quality definitions, custom formats and the naming/media-management/host settings.
+    pub formats: crate::services::formats::FormatsService,
     /// Circuit-breaker history (this run's ring merged with stored events).
     pub breaker_events: BreakerEvents,
     /// Start time and open connections.

@@ -101,6 +101,7 @@ pub async fn build(
         automation.clone(),
         config.clone(),
     );
+    let formats = crate::services::formats::FormatsService::new(store.clone(), config.clone());
     let breaker_events =
         crate::services::breaker_events::BreakerEvents::new(breakers.clone(), store.clone());
     let process = Arc::new(ProcessInfo::now());
@@ -126,6 +127,7 @@ pub async fn build(
         tracker,
         automation,
         library,
+        formats,
         breaker_events,
         process,
     });

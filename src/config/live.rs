@@ -4,7 +4,7 @@
 
 use super::layer::{load, Sources};
 use super::validate::validate;
-use super::{BreakerSettings, Config};
+use super::{BreakerSettings, Config, LibraryConfig};
 use arc_swap::ArcSwap;
 use parking_lot::Mutex;
 use std::path::Path;
@@ -119,6 +119,37 @@ impl LiveConfig {
         Ok(updated)
     }
 
+    /// Applies `change` to `[library]` (import naming, hardlinks), validates the whole config,
+    /// persists the section to the config file (comments kept) and makes it live: what the
+    /// Radarr naming and media-management settings write. Problems come back as (key, message).
+    pub fn update_library(
+        &self,
+        change: impl FnOnce(&mut LibraryConfig),
+    ) -> Result<LibraryConfig, Vec<(String, String)>> {
+        let _g = self.inner.write_lock.lock();
+        let mut next = (*self.get()).clone();
+        change(&mut next.library);
+        let problems: Vec<(String, String)> = validate(&next)
+            .into_iter()
+            .map(|(k, m)| (k.to_string(), m.to_string()))
+            .collect();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let path = &self.inner.sources.config_path;
+        persist_section(path, "library", &next.library).map_err(|e| {
+            vec![(
+                "config_file".to_string(),
+                format!("could not write {}: {e}", path.display()),
+            )]
+        })?;
+        *self.inner.seen.lock() = file_stamp(path);
+        let updated = next.library.clone();
+        self.swap(next);
+        tracing::info!("library settings updated and persisted");
+        Ok(updated)
+    }
+
     /// Whether the file changed since we last read or wrote it (the 5-second pick-up).
     fn file_changed(&self) -> bool {
         let now = file_stamp(&self.inner.sources.config_path);
@@ -215,6 +246,44 @@ fn persist_breaker(path: &Path, service: &str, s: &BreakerSettings) -> std::io::
         if let Some(v) = v.as_value() {
             match table.get_mut(k).and_then(|i| i.as_value_mut()) {
                 // Keep the existing decoration (comments) by replacing only the value.
+                Some(existing) => {
+                    let decor = existing.decor().clone();
+                    *existing = v.clone();
+                    *existing.decor_mut() = decor;
+                }
+                None => {
+                    table.insert(k, toml_edit::Item::Value(v.clone()));
+                }
+            }
+        }
+    }
+    atomic_write(path, doc.to_string().as_bytes())
+}
+
+/// Rewrites the keys of one top-level table (`[library]`) in the config file, keeping comments.
+fn persist_section(
+    path: &Path,
+    section: &str,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{e}")))?;
+    let values = toml_edit::ser::to_document(value)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{e}")))?;
+    let table = doc
+        .entry(section)
+        .or_insert(toml_edit::table())
+        .as_table_mut()
+        .ok_or_else(|| bad("section is not a table"))?;
+    for (k, v) in values.iter() {
+        if let Some(v) = v.as_value() {
+            match table.get_mut(k).and_then(|i| i.as_value_mut()) {
                 Some(existing) => {
                     let decor = existing.decor().clone();
                     *existing = v.clone();

@@ -8,6 +8,11 @@
 //! stays a pure function over plain data: no I/O, no clock, no store, so the
 //! search service, the API's manual search and the tests all share it.
 
+mod formats;
+
+pub use formats::{score_of, FormatMatch};
+
+use crate::domain::custom_format::CustomFormat;
 use crate::domain::parser::ParsedRelease;
 use crate::domain::profile::QualityProfile;
 use crate::domain::quality::QualityModel;
@@ -39,6 +44,8 @@ pub struct Candidate {
     pub age_hours: Option<f64>,
     /// The tracker does not count the download against ratio (informational).
     pub freeleech: bool,
+    /// Radarr `IndexerFlags` bits (freeleech, halfleech, internal...) for custom formats.
+    pub indexer_flags: u32,
 }
 
 /// Everything about the movie the rules need, gathered by the caller.
@@ -56,6 +63,12 @@ pub struct MovieContext {
     pub min_seeders: u32,
     /// Per-quality size limits (Radarr's quality definitions).
     pub size_limits: SizeLimits,
+    /// Every custom format; the profile's `formatItems` give them their scores.
+    pub custom_formats: Vec<CustomFormat>,
+    /// Custom-format score of the file already in the library (0 without one).
+    pub existing_format_score: i32,
+    /// The movie's original language id, for "Original" language conditions.
+    pub original_language: Option<i64>,
 }
 
 impl MovieContext {
@@ -69,6 +82,9 @@ impl MovieContext {
             blocklist: Vec::new(),
             min_seeders: 1,
             size_limits: SizeLimits::radarr_defaults(),
+            custom_formats: Vec::new(),
+            existing_format_score: 0,
+            original_language: None,
         }
     }
 
@@ -100,6 +116,8 @@ pub enum RejectionReason {
     CutoffMet,
     /// The existing file is of equal or better quality.
     NotAnUpgrade,
+    /// The release's custom-format score is below the profile's minimum.
+    FormatScoreTooLow,
 }
 
 /// One reason a release was rejected, with a message for humans.
@@ -127,6 +145,10 @@ pub struct Decision {
     pub quality_rank: Option<usize>,
     /// True when it would replace the movie's existing file.
     pub upgrade: bool,
+    /// The custom formats the release matches.
+    pub custom_formats: Vec<FormatMatch>,
+    /// Sum of their scores in the movie's profile.
+    pub custom_format_score: i32,
 }
 
 impl Decision {
@@ -168,7 +190,7 @@ fn describe(q: &QualityModel) -> String {
     s
 }
 
-fn reject(out: &mut Vec<Rejection>, reason: RejectionReason, message: String) {
+pub(super) fn reject(out: &mut Vec<Rejection>, reason: RejectionReason, message: String) {
     out.push(Rejection { reason, message });
 }
 
@@ -268,14 +290,27 @@ fn check_blocklist(movie: &MovieContext, c: &Candidate, out: &mut Vec<Rejection>
 }
 
 /// Upgrade rules against the file we have; returns whether the candidate
-/// would be an upgrade.
-fn check_existing(movie: &MovieContext, c: &Candidate, out: &mut Vec<Rejection>) -> bool {
+/// would be an upgrade. As Radarr's `UpgradableSpecification`: a better
+/// quality (or revision) upgrades; an equal one upgrades only when its
+/// custom-format score beats the file's by at least `minUpgradeFormatScore`;
+/// the cutoff is met once both the quality cutoff and `cutoffFormatScore`
+/// are reached.
+fn check_existing(
+    movie: &MovieContext,
+    c: &Candidate,
+    score: i32,
+    out: &mut Vec<Rejection>,
+) -> bool {
     let Some(existing) = movie.existing.as_ref() else {
         return false;
     };
     let profile = &movie.profile;
     let new = c.parsed.quality_model();
-    let upgrade = profile.is_upgrade(existing, &new);
+    let have = movie.existing_format_score;
+    let format_upgrade = profile.compare(&new, existing) == Ordering::Equal
+        && score.saturating_sub(have) >= profile.min_upgrade_format_score.max(1);
+    let upgrade = profile.is_upgrade(existing, &new) || format_upgrade;
+    let format_cutoff_met = have >= profile.cutoff_format_score;
     if !profile.upgrade_allowed {
         reject(
             out,
@@ -286,7 +321,10 @@ fn check_existing(movie: &MovieContext, c: &Candidate, out: &mut Vec<Rejection>)
                 profile.name
             ),
         );
-    } else if profile.cutoff_met(existing) && !profile.is_revision_upgrade(existing, &new) {
+    } else if profile.cutoff_met(existing)
+        && format_cutoff_met
+        && !profile.is_revision_upgrade(existing, &new)
+    {
         let cutoff = profile.cutoff_item().map_or("?", |i| i.name());
         reject(
             out,
@@ -333,7 +371,8 @@ struct Ranked {
 }
 
 /// `Greater` when `a` is preferred: profile order, then revision (version,
-/// then REAL), then seeders, then size.
+/// then REAL), then custom-format score (as Radarr's `DownloadDecisionComparer`),
+/// then seeders, then size.
 fn preference(a: &Ranked, b: &Ranked) -> Ordering {
     let (qa, qb) = (a.decision.quality(), b.decision.quality());
     a.decision
@@ -341,6 +380,11 @@ fn preference(a: &Ranked, b: &Ranked) -> Ordering {
         .cmp(&b.decision.quality_rank)
         .then_with(|| {
             (qa.revision.version, qa.revision.real).cmp(&(qb.revision.version, qb.revision.real))
+        })
+        .then_with(|| {
+            a.decision
+                .custom_format_score
+                .cmp(&b.decision.custom_format_score)
         })
         .then_with(|| {
             a.decision
@@ -359,11 +403,13 @@ pub fn evaluate(movie: &MovieContext, candidates: Vec<Candidate>) -> Vec<Decisio
         .into_iter()
         .map(|candidate| {
             let mut rejections = Vec::new();
+            let (custom_formats, score) = formats::candidate_score(movie, &candidate);
             check_quality(movie, &candidate, &mut rejections);
             check_size(movie, &candidate, &mut rejections);
             check_seeders(movie, &candidate, &mut rejections);
             check_blocklist(movie, &candidate, &mut rejections);
-            let upgrade = check_existing(movie, &candidate, &mut rejections);
+            formats::check_min_score(movie, &custom_formats, score, &mut rejections);
+            let upgrade = check_existing(movie, &candidate, score, &mut rejections);
             let size_score = size_score(movie, &candidate);
             Ranked {
                 decision: Decision {
@@ -372,6 +418,8 @@ pub fn evaluate(movie: &MovieContext, candidates: Vec<Candidate>) -> Vec<Decisio
                     rejections,
                     upgrade,
                     candidate,
+                    custom_formats,
+                    custom_format_score: score,
                 },
                 size_score,
             }

@@ -238,6 +238,21 @@ impl SizeLimits {
     pub fn validate(&self) -> Result<(), SizeLimitError> {
         self.entries.iter().try_for_each(QualitySize::validate)
     }
+
+    /// Radarr's quality-definition id of a quality: its 1-based place in the default weight
+    /// order, the order a fresh Radarr inserts its definitions in.
+    pub fn definition_id(quality_id: u32) -> Option<u32> {
+        Quality::ranked()
+            .iter()
+            .position(|q| q.id == quality_id)
+            .map(|i| i as u32 + 1)
+    }
+
+    /// The quality a definition id stands for (see [`SizeLimits::definition_id`]).
+    pub fn definition_quality(definition_id: u32) -> Option<&'static Quality> {
+        let i = usize::try_from(definition_id).ok()?.checked_sub(1)?;
+        Quality::ranked().get(i).copied()
+    }
 }
 
 #[cfg(test)]
@@ -367,6 +382,18 @@ mod tests {
         assert_eq!(by_name.quality.id, 6);
         assert_eq!((by_name.min, by_name.max), (5.0, None));
         assert!(serde_json::from_str::<QualitySize>(r#"{"quality":{"id":99}}"#).is_err());
+    }
+
+    #[test]
+    fn definition_ids_follow_radarrs_insert_order() {
+        assert_eq!(SizeLimits::definition_id(0), Some(1));
+        assert_eq!(SizeLimits::definition_quality(1).unwrap().name, "Unknown");
+        for q in Quality::all() {
+            let id = SizeLimits::definition_id(q.id).unwrap();
+            assert_eq!(SizeLimits::definition_quality(id).unwrap().id, q.id);
+        }
+        assert_eq!(SizeLimits::definition_quality(0), None);
+        assert_eq!(SizeLimits::definition_quality(31), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod automation;
 pub mod breaker_events;
 pub mod downloads;
 pub mod error;
+pub mod formats;
 pub mod library;
 pub mod metadata;
 pub mod search;

@@ -94,6 +94,16 @@ const TABLES: &[Table] = &[
         serial_id: true,
     },
     Table {
+        name: "quality_definitions",
+        columns: &[("quality_id", Int), ("data", Json)],
+        serial_id: false,
+    },
+    Table {
+        name: "custom_formats",
+        columns: &[("id", Int), ("name", Text), ("data", Json)],
+        serial_id: true,
+    },
+    Table {
         name: "root_folders",
         columns: &[("id", Int), ("path", Text)],
         serial_id: true,

@@ -4,6 +4,7 @@
 //! them. Tests of module `x` live in `x/tests.rs`, cross-module ones in `tests/`.
 
 pub mod copy;
+mod formats;
 mod guarded;
 mod guarded_library;
 mod library;
@@ -19,6 +20,7 @@ mod sqlite_library;
 #[cfg(test)]
 mod tests;
 
+pub use formats::{FormatStore, StoredDefinition, StoredFormat};
 pub use guarded::GuardedStore;
 pub use library::{
     HistoryPage, HistoryQuery, LibraryStore, NewHistory, NewMovieFile, MAX_PAGE_SIZE,
@@ -166,7 +168,7 @@ pub struct PoolStatus {
 /// Everything the application asks of its database. Async so that a PostgreSQL backend can await
 /// natively; the SQLite backend runs its blocking work on the blocking thread pool.
 #[async_trait]
-pub trait Store: LibraryStore + Send + Sync + 'static {
+pub trait Store: LibraryStore + FormatStore + Send + Sync + 'static {
     /// A trivial round trip for the health prober (`SELECT 1`).
     async fn ping(&self) -> StoreResult<()>;
     /// `PRAGMA integrity_check` or the backend's equivalent; "ok" when healthy.

@@ -29,6 +29,11 @@ pub const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         "never_reuse_ids",
         include_str!("../../migrations/postgres/0004_never_reuse_ids.sql"),
     ),
+    (
+        6,
+        "formats",
+        include_str!("../../migrations/postgres/0006_formats.sql"),
+    ),
 ];
 
 /// The advisory-lock key that serialises migrations across processes ("reelarr" in ASCII).
@@ -66,10 +71,20 @@ pub(crate) async fn pg_migrate(client: &mut Client, target: i64) -> StoreResult<
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .await
             .map_err(map_pg)?;
-        // Re-read under the lock: another process may have applied it meanwhile.
+        // Re-read under the lock: another process may have applied it meanwhile. Each listed
+        // version not recorded yet runs (not only those above the highest), so a version merged
+        // in below an applied one (0005 after 0006) is still applied.
         let current = pg_current_version(&tx).await?;
         check_not_too_new(current)?;
-        if current >= *version {
+        let done = tx
+            .query_opt(
+                "SELECT 1 FROM schema_migrations WHERE version = $1",
+                &[version],
+            )
+            .await
+            .map_err(map_pg)?
+            .is_some();
+        if done {
             tx.commit().await.map_err(map_pg)?;
             continue;
         }

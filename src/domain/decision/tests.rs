@@ -34,6 +34,7 @@ fn cand(title: &str, size_bytes: u64, seeders: Option<u32>) -> Candidate {
         parsed: parse_title(title),
         age_hours: Some(12.0),
         freeleech: false,
+        indexer_flags: 0,
     }
 }
 
@@ -534,4 +535,109 @@ proptest! {
             prop_assert!(pair[0].quality_rank >= pair[1].quality_rank);
         }
     }
+}
+
+/// A context whose profile scores one custom format: releases whose title matches `regex`.
+fn with_format(mut movie: MovieContext, regex: &str, score: i32) -> MovieContext {
+    let f = crate::domain::custom_format::CustomFormat::from_resource(&serde_json::json!({
+        "name": "F", "specifications": [{"name": "t", "implementation": "ReleaseTitleSpecification",
+        "required": true, "fields": {"value": regex}}]}))
+    .unwrap();
+    let f = crate::domain::custom_format::CustomFormat { id: 7, ..f };
+    movie.custom_formats = vec![f];
+    movie.profile.format_items = vec![crate::domain::profile::FormatItem {
+        format: 7,
+        name: Some("F".into()),
+        score,
+    }];
+    movie
+}
+
+#[test]
+fn custom_format_score_ranks_within_equal_quality_before_seeders() {
+    let x265 = "Oppenheimer.2023.1080p.BluRay.x265-POPULAR";
+    let mut movie = with_format(hd1080(), "x265", -100);
+    movie.profile.min_format_score = -1000;
+    let out = evaluate(
+        &movie,
+        vec![
+            cand(x265, 10 * GB, Some(900)),
+            cand(BLURAY, 10 * GB, Some(3)),
+        ],
+    );
+    assert_eq!(titles(&out), vec![BLURAY, x265]);
+    assert_eq!(out[1].custom_format_score, -100);
+    assert_eq!(out[1].custom_formats[0].name, "F");
+    assert!(out.iter().all(|d| d.accepted));
+    // Quality still comes first: a better quality with a bad score outranks a worse one.
+    let better = "Oppenheimer.2023.1080p.BluRay.REMUX.x265-FGT";
+    let mut remux = with_format(hd1080(), "x265", -100);
+    remux.profile = profile("Any");
+    remux.profile.min_format_score = -1000;
+    remux.profile.format_items = movie.profile.format_items.clone();
+    let out = evaluate(
+        &remux,
+        vec![
+            cand(WEBDL, 8 * GB, Some(50)),
+            cand(better, 30 * GB, Some(1)),
+        ],
+    );
+    assert_eq!(out[0].candidate.title, better);
+}
+
+#[test]
+fn below_min_format_score_is_rejected_with_radarrs_reason() {
+    let movie = with_format(hd1080(), "x265", -100);
+    let d = one(
+        &movie,
+        cand("Oppenheimer.2023.1080p.BluRay.x265-G", 10 * GB, Some(9)),
+    );
+    assert_eq!(reasons(&d), vec![RejectionReason::FormatScoreTooLow]);
+    assert_eq!(
+        d.rejections[0].message,
+        "Custom Formats [F] have score -100 below Movie's minimum 0"
+    );
+    assert!(one(&movie, cand(BLURAY, 10 * GB, Some(9))).accepted);
+}
+
+#[test]
+fn equal_quality_upgrades_by_format_score_until_the_format_cutoff() {
+    let mut movie = with_format(hd1080(), "FLUX", 50);
+    movie.existing = Some(model("Bluray-1080p", 1));
+    movie.profile.cutoff = 7;
+    movie.profile.cutoff_format_score = 40;
+    let flux = "Oppenheimer.2023.1080p.BluRay.x264-FLUX";
+    // The file scores 0, below the format cutoff: a better-scored equal quality upgrades.
+    let d = one(&movie, cand(flux, 10 * GB, Some(9)));
+    assert!(d.accepted && d.upgrade, "{:?}", d.rejections);
+    // The same quality without the format is no upgrade.
+    let d = one(&movie, cand(BLURAY, 10 * GB, Some(9)));
+    assert!(d.rejected_for(RejectionReason::NotAnUpgrade));
+    // Once the file reaches the format cutoff, upgrading stops.
+    movie.existing_format_score = 50;
+    let d = one(&movie, cand(flux, 10 * GB, Some(9)));
+    assert!(
+        d.rejected_for(RejectionReason::CutoffMet),
+        "{:?}",
+        d.rejections
+    );
+    // And a profile that does not allow upgrades never takes it.
+    movie.existing_format_score = 0;
+    movie.profile.upgrade_allowed = false;
+    let d = one(&movie, cand(flux, 10 * GB, Some(9)));
+    assert!(d.rejected_for(RejectionReason::CutoffMet));
+    assert!(!d.accepted);
+}
+
+#[test]
+fn a_format_upgrade_needs_the_minimum_increment() {
+    let mut movie = with_format(hd1080(), "FLUX", 50);
+    movie.existing = Some(model("Bluray-1080p", 1));
+    movie.profile.cutoff_format_score = 1000;
+    movie.existing_format_score = 20;
+    movie.profile.min_upgrade_format_score = 40;
+    let flux = "Oppenheimer.2023.1080p.BluRay.x264-FLUX";
+    assert!(one(&movie, cand(flux, 10 * GB, Some(9))).rejected_for(RejectionReason::NotAnUpgrade));
+    movie.profile.min_upgrade_format_score = 30;
+    assert!(one(&movie, cand(flux, 10 * GB, Some(9))).upgrade);
 }

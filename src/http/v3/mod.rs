@@ -2,6 +2,8 @@
 
 mod calendar;
 mod command;
+mod config_naming;
+mod customformat;
 mod diskspace;
 mod exclusions;
 mod health;
@@ -12,6 +14,7 @@ mod movies;
 pub mod paging;
 pub mod params;
 mod parse;
+mod qualitydefinition;
 mod queue;
 mod release;
 mod settings;
@@ -22,34 +25,43 @@ use crate::state::AppState;
 use std::sync::Arc;
 use warp::{Filter, Rejection};
 
+/// Every `/api/v3` route. Each module's group is boxed (one static type per group), which keeps
+/// the router's type shallow enough to compile as the API grows.
 pub fn routes(
     state: Arc<AppState>,
 ) -> impl Filter<Extract = (warp::reply::Response,), Error = Rejection> + Clone {
     health::routes(state.clone())
-        .or(parse::routes(state.clone()))
+        .boxed()
+        .or(parse::routes(state.clone()).boxed())
         .unify()
-        .or(system::routes(state.clone()))
+        .or(system::routes(state.clone()).boxed())
         .unify()
-        .or(lookup::routes(state.clone()))
+        .or(lookup::routes(state.clone()).boxed())
         .unify()
-        .or(queue::routes(state.clone()))
+        .or(queue::routes(state.clone()).boxed())
         .unify()
-        .or(settings::routes(state.clone()))
+        .or(settings::routes(state.clone()).boxed())
         .unify()
-        .or(history::routes(state.clone()))
+        .or(history::routes(state.clone()).boxed())
         .unify()
-        .or(wanted::routes(state.clone()))
+        .or(wanted::routes(state.clone()).boxed())
         .unify()
-        .or(calendar::routes(state.clone()))
+        .or(calendar::routes(state.clone()).boxed())
         .unify()
-        .or(diskspace::routes(state.clone()))
+        .or(diskspace::routes(state.clone()).boxed())
         .unify()
-        .or(exclusions::routes(state.clone()))
+        .or(exclusions::routes(state.clone()).boxed())
         .unify()
-        .or(command::routes(state.clone()))
+        .or(command::routes(state.clone()).boxed())
         .unify()
-        .or(release::routes(state.clone()))
+        .or(release::routes(state.clone()).boxed())
         .unify()
-        .or(movies::routes(state))
+        .or(qualitydefinition::routes(state.clone()).boxed())
+        .unify()
+        .or(customformat::routes(state.clone()).boxed())
+        .unify()
+        .or(config_naming::routes(state.clone()).boxed())
+        .unify()
+        .or(movies::routes(state).boxed())
         .unify()
 }

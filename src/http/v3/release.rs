@@ -36,8 +36,8 @@ fn release_resource(
     json!({
         "guid": r.guid,
         "quality": r.parsed.quality_model(),
-        "customFormats": [],
-        "customFormatScore": 0,
+        "customFormats": d.map(|d| d.custom_formats.iter().map(|f| json!({"id": f.id, "name": f.name})).collect::<Vec<_>>()).unwrap_or_default(),
+        "customFormatScore": d.map_or(0, |d| d.custom_format_score),
         "qualityWeight": d.and_then(|d| d.quality_rank).unwrap_or(0),
         "age": (minutes / 1440.0) as i64,
         "ageHours": minutes / 60.0,

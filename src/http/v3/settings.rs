@@ -1,4 +1,4 @@
-//! Radarr's library settings: `qualityprofile` (GET, GET/{id}, POST, PUT/{id}, DELETE/{id}),
+//! Radarr's library settings: `qualityprofile` (GET, GET/{id}, GET schema, POST, PUT/{id}, DELETE/{id}),
 //! `rootfolder` (GET, GET/{id}, POST, DELETE/{id}, with free space) and `tag` (GET, GET/{id},
 //! POST, PUT/{id}, DELETE/{id}; a tag movies carry is not deleted, as in Radarr).
 
@@ -66,6 +66,13 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
                 &json!(all.iter().map(profile_json).collect::<Vec<_>>()),
                 StatusCode::OK,
             ))
+        });
+    let profile_schema = warp::path!("api" / "v3" / "qualityprofile" / "schema")
+        .and(warp::get())
+        .and(auth())
+        .and_then(|_: Principal, s: Arc<AppState>| async move {
+            let v = s.library.profile_schema().await?;
+            Ok::<_, Rejection>(reply(&v, StatusCode::OK))
         });
     let profile = warp::path!("api" / "v3" / "qualityprofile" / i64)
         .and(warp::get())
@@ -175,6 +182,8 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         });
 
     profiles
+        .or(profile_schema)
+        .unify()
         .or(profile)
         .unify()
         .or(add_profile)

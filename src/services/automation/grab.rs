@@ -4,12 +4,14 @@
 
 use super::{Automation, AutomationError, CachedRelease};
 use crate::clients::qbittorrent::AddSource;
+use crate::domain::custom_format::MatchInput;
 use crate::domain::decision::{self, Candidate, Decision, MovieContext};
 use crate::domain::history::HistoryEventType;
 use crate::domain::movie::Movie;
 use crate::domain::profile::QualityProfile;
 use crate::domain::quality::QualityModel;
 use crate::services::downloads::{Grab, SubmitOutcome};
+use crate::services::formats::{load_formats, load_size_limits};
 use crate::services::search::{IndexerWarning, Release, SearchQuery};
 use crate::store::NewHistory;
 use chrono::Utc;
@@ -57,6 +59,24 @@ pub struct GrabReport {
     pub warnings: Vec<IndexerWarning>,
 }
 
+/// Radarr `IndexerFlags` bits derived from what the indexer said (the parser does not see
+/// them): a download volume factor of 0 is freeleech, 0.25/0.5/0.75 the partial ones.
+fn indexer_flags(r: &Release) -> u32 {
+    let dvf = r.download_volume_factor;
+    let near = |x: f64| (dvf - x).abs() < 1e-6;
+    if r.freeleech || near(0.0) {
+        1
+    } else if near(0.5) {
+        2
+    } else if near(0.75) {
+        256
+    } else if near(0.25) {
+        512
+    } else {
+        0
+    }
+}
+
 fn candidate(r: &Release) -> Candidate {
     Candidate {
         guid: r.guid.clone(),
@@ -70,6 +90,7 @@ fn candidate(r: &Release) -> Candidate {
             .publish_date
             .map(|d| (Utc::now() - d).num_minutes().max(0) as f64 / 60.0),
         freeleech: r.freeleech,
+        indexer_flags: indexer_flags(r),
     }
 }
 
@@ -108,6 +129,29 @@ impl Automation {
             .as_ref()
             .and_then(|f| serde_json::from_value::<QualityModel>(f.quality.clone()).ok());
         ctx.min_seeders = self.inner.config.get().library.minimum_seeders;
+        ctx.size_limits = load_size_limits(self.store()).await?;
+        ctx.custom_formats = load_formats(self.store()).await?;
+        ctx.original_language = movie
+            .metadata
+            .get("originalLanguage")
+            .and_then(|v| v.as_str())
+            .and_then(crate::domain::custom_format::language_id_from_iso);
+        ctx.existing_format_score = movie.file.as_ref().map_or(0, |f| {
+            let name = f
+                .relative_path
+                .rsplit('/')
+                .next()
+                .unwrap_or(&f.relative_path);
+            let parsed = crate::domain::parser::parse_title(name);
+            let input = MatchInput {
+                title: name,
+                parsed: &parsed,
+                size_bytes: u64::try_from(f.size).unwrap_or(0),
+                indexer_flags: 0,
+                original_language: ctx.original_language,
+            };
+            decision::score_of(&ctx.profile, &ctx.custom_formats, &input).1
+        });
         for b in self.store().blocklist(Some(movie.id)).await? {
             ctx.blocklist.extend(b.guid);
             ctx.blocklist.extend(b.info_hash);

@@ -5,6 +5,7 @@ use super::disk::disk_space;
 use super::{LibraryService, Result, ServiceError};
 use crate::domain::movie::{StoredProfile, Tag};
 use crate::domain::profile::QualityProfile;
+use crate::services::formats::{load_formats, profiles};
 use serde_json::Value;
 
 /// A root folder with its free space; `free_space` is `None` when the folder is not accessible.
@@ -82,9 +83,37 @@ fn check_label(raw: &str) -> Result<String> {
 }
 
 impl LibraryService {
-    /// Every quality profile, as stored.
+    /// Every quality profile, with `formatItems` listing every existing custom format (see
+    /// [`profiles::sync_format_items`]); as stored when the formats cannot be read.
     pub async fn profiles(&self) -> Result<Vec<StoredProfile>> {
-        Ok(self.store.profiles().await?)
+        let mut all = self.store.profiles().await?;
+        if let Ok(formats) = load_formats(self.store.as_ref()).await {
+            for p in &mut all {
+                if let Ok(mut profile) = serde_json::from_value::<QualityProfile>(p.data.clone()) {
+                    profiles::sync_format_items(&mut profile, &formats);
+                    p.data = serde_json::to_value(&profile).unwrap_or(Value::Null);
+                }
+            }
+        }
+        Ok(all)
+    }
+
+    /// `GET /api/v3/qualityprofile/schema`: a new, unnamed profile listing every quality (none
+    /// allowed) and every custom format at score 0, what Radarr clients fill in to create one.
+    pub async fn profile_schema(&self) -> Result<Value> {
+        let mut p = QualityProfile::from_allowed("", 0, &[]);
+        let formats = load_formats(self.store.as_ref()).await?;
+        profiles::sync_format_items(&mut p, &formats);
+        Ok(serde_json::to_value(&p).unwrap_or(Value::Null))
+    }
+
+    /// Checks a parsed profile's format scores against the existing formats and lists every
+    /// format in it, for storing.
+    async fn with_formats(&self, mut p: QualityProfile) -> Result<Value> {
+        let formats = load_formats(self.store.as_ref()).await?;
+        profiles::check_format_items(&p, &formats)?;
+        profiles::sync_format_items(&mut p, &formats);
+        Ok(serde_json::to_value(&p).unwrap_or(Value::Null))
     }
 
     /// Profile `id`, or `NotFound`.
@@ -99,8 +128,9 @@ impl LibraryService {
     /// Validates and stores a new profile from Radarr's JSON.
     pub async fn add_profile(&self, body: Value) -> Result<StoredProfile> {
         let p = parse_profile(body)?;
-        let data = serde_json::to_value(&p).unwrap_or(Value::Null);
-        Ok(self.store.add_profile(&p.name, &data).await?)
+        let name = p.name.clone();
+        let data = self.with_formats(p).await?;
+        Ok(self.store.add_profile(&name, &data).await?)
     }
 
     /// Validates and replaces profile `id`.
@@ -109,7 +139,7 @@ impl LibraryService {
         let stored = StoredProfile {
             id,
             name: p.name.clone(),
-            data: serde_json::to_value(&p).unwrap_or(Value::Null),
+            data: self.with_formats(p).await?,
         };
         if !self.store.update_profile(&stored).await? {
             return Err(no_profile(id));

@@ -12,6 +12,16 @@ fn versions_mirror_the_sqlite_migrations() {
     assert_eq!(pg_latest_version(), crate::store::latest_version());
 }
 
+/// The listed versions from `first` on (the list may have a gap while a branch's migration is
+/// not merged yet).
+fn versions_from(first: i64) -> Vec<i64> {
+    PG_MIGRATIONS
+        .iter()
+        .map(|m| m.0)
+        .filter(|v| *v >= first)
+        .collect()
+}
+
 #[tokio::test]
 async fn fresh_then_idempotent_then_upgrade_and_refuse_newer() {
     let Some(db) = pg_harness::fresh_db().await else {
@@ -22,7 +32,7 @@ async fn fresh_then_idempotent_then_upgrade_and_refuse_newer() {
     assert_eq!(pg_current_version(&c).await.unwrap(), 1);
     assert_eq!(
         pg_migrate(&mut c, pg_latest_version()).await.unwrap(),
-        (2..=pg_latest_version()).collect::<Vec<_>>()
+        versions_from(2)
     );
     assert!(pg_migrate(&mut c, pg_latest_version())
         .await
@@ -65,11 +75,7 @@ async fn concurrent_opens_migrate_once() {
     let mut all = ra.unwrap();
     all.extend(rb.unwrap());
     all.sort();
-    assert_eq!(
-        all,
-        (1..=pg_latest_version()).collect::<Vec<_>>(),
-        "each migration applied exactly once"
-    );
+    assert_eq!(all, versions_from(1), "each migration applied exactly once");
     drop((a, b));
     db.drop_db().await;
 }

@@ -208,6 +208,52 @@ pub async fn library_suite(s: &dyn Store) {
         .await
         .unwrap();
     assert!(again.id > m.id, "id {} was handed out again", again.id);
+    formats(s).await;
+}
+
+/// Quality definitions (an upsert of several rows in one statement) and custom formats (unique
+/// names, update, delete).
+async fn formats(s: &dyn Store) {
+    use crate::store::{StoredDefinition, StoredFormat};
+    assert!(s.quality_definitions().await.unwrap().is_empty());
+    let row = |q: i64, min: f64| StoredDefinition {
+        quality_id: q,
+        data: json!({"title": "t", "minSize": min}),
+    };
+    s.set_quality_definitions(&[row(7, 1.5), row(3, 2.0)])
+        .await
+        .unwrap();
+    s.set_quality_definitions(&[row(7, 9.5)]).await.unwrap();
+    let got = s.quality_definitions().await.unwrap();
+    assert_eq!(got, vec![row(3, 2.0), row(7, 9.5)]);
+
+    let a = s
+        .add_custom_format("x265", &json!({"specifications": []}))
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.add_custom_format("x265", &json!({})).await,
+        Err(StoreError::Constraint(_))
+    ));
+    let b = s.add_custom_format("DV", &json!({})).await.unwrap();
+    assert!(b.id > a.id);
+    let renamed = StoredFormat {
+        name: "x265 (HD)".into(),
+        ..a.clone()
+    };
+    assert!(s.update_custom_format(&renamed).await.unwrap());
+    assert!(matches!(
+        s.update_custom_format(&StoredFormat {
+            name: "DV".into(),
+            ..a.clone()
+        })
+        .await,
+        Err(StoreError::Constraint(_))
+    ));
+    assert_eq!(s.custom_formats().await.unwrap(), vec![renamed, b.clone()]);
+    assert!(s.delete_custom_format(a.id).await.unwrap());
+    assert!(!s.delete_custom_format(a.id).await.unwrap());
+    assert_eq!(s.custom_formats().await.unwrap(), vec![b]);
 }
 
 /// `history_query`: filters by movies, event types and download id, both orders, big pages.
