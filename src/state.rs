@@ -12,6 +12,7 @@ use crate::metrics::HttpMetrics;
 use crate::services::automation::Automation;
 use crate::services::breaker_events::BreakerEvents;
 use crate::services::library::LibraryService;
+use crate::services::providers::Providers;
 use crate::services::tracking::Tracker;
 use crate::services::Services;
 use crate::store::Store;
@@ -37,6 +38,8 @@ pub struct AppState {
     /// Movies, profiles, root folders, tags and the views over them: what the HTTP layer uses
     /// instead of the store.
     pub library: LibraryService,
+    /// Indexers, download clients and TMDB's key, changed live through the API.
+    pub providers: Providers,
     /// Circuit-breaker history (this run's ring merged with stored events).
     pub breaker_events: BreakerEvents,
     /// Start time and open connections.

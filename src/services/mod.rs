@@ -7,6 +7,7 @@ pub mod downloads;
 pub mod error;
 pub mod library;
 pub mod metadata;
+pub mod providers;
 pub mod search;
 pub mod tracking;
 

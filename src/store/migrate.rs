@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "never_reuse_ids",
         include_str!("../../migrations/sqlite/0004_never_reuse_ids.sql"),
     ),
+    (
+        5,
+        "providers",
+        include_str!("../../migrations/sqlite/0005_providers.sql"),
+    ),
 ];
 
 /// The store's migrations, recorded in `schema_migrations`.

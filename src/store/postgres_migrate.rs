@@ -29,6 +29,11 @@ pub const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         "never_reuse_ids",
         include_str!("../../migrations/postgres/0004_never_reuse_ids.sql"),
     ),
+    (
+        5,
+        "providers",
+        include_str!("../../migrations/postgres/0005_providers.sql"),
+    ),
 ];
 
 /// The advisory-lock key that serialises migrations across processes ("reelarr" in ASCII).

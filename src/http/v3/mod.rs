@@ -12,6 +12,8 @@ mod movies;
 pub mod paging;
 pub mod params;
 mod parse;
+pub mod provider_resource;
+mod providers;
 mod queue;
 mod release;
 mod settings;
@@ -49,6 +51,8 @@ pub fn routes(
         .or(command::routes(state.clone()))
         .unify()
         .or(release::routes(state.clone()))
+        .unify()
+        .or(providers::routes(state.clone()))
         .unify()
         .or(movies::routes(state))
         .unify()
