@@ -5,12 +5,14 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
+use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::{Filter, Rejection, Reply};
 
 use super::params::{params, Params};
 use super::provider_resource::{failures, resource};
 use crate::auth::Principal;
+use crate::config::LiveConfig;
 use crate::http::auth::require;
 use crate::http::body;
 use crate::http::error::ApiError;
@@ -31,92 +33,81 @@ fn force(p: &Params) -> Result<bool, Rejection> {
         .unwrap_or(false))
 }
 
-/// The routes of one provider list under `/api/v3/<segment>`.
-fn kind_routes(
-    state: Arc<AppState>,
-    segment: &'static str,
-    kind: ProviderKind,
-) -> impl Filter<Extract = (Resp,), Error = Rejection> + Clone {
-    let cfg = state.config.clone();
-    let input = move || body::json::<ProviderInput>(cfg.clone());
-    let base = move || {
-        warp::path("api")
-            .and(warp::path("v3"))
-            .and(warp::path(segment))
-    };
-    let auth = move || require(state.clone()).and(with_state(state.clone()));
+/// A route's path and method, authenticated: what each handler below starts from.
+type Base = BoxedFilter<(Principal, Arc<AppState>)>;
+/// The same with the record id from the path.
+type ById = BoxedFilter<(i64, Principal, Arc<AppState>)>;
+type Route = BoxedFilter<(Resp,)>;
 
-    let list = base()
-        .and(warp::path::end())
-        .and(warp::get())
-        .and(auth())
-        .map(move |_: Principal, s: Arc<AppState>| {
-            let all: Vec<Value> = s
-                .providers
-                .list(kind)
-                .iter()
-                .map(|p| resource(kind, p))
-                .collect();
-            reply(&json!(all), StatusCode::OK)
-        });
-    let schema = base()
-        .and(warp::path!("schema"))
-        .and(warp::get())
-        .and(auth())
-        .map(move |_: Principal, s: Arc<AppState>| {
-            let all: Vec<Value> = s
-                .providers
-                .schema(kind)
-                .iter()
-                .map(|p| resource(kind, p))
-                .collect();
-            reply(&json!(all), StatusCode::OK)
-        });
-    let one = base()
-        .and(warp::path!(i64))
-        .and(warp::get())
-        .and(auth())
-        .and_then(move |id: i64, _: Principal, s: Arc<AppState>| async move {
-            let p = s.providers.get(kind, id)?;
-            Ok::<_, Rejection>(reply(&resource(kind, &p), StatusCode::OK))
-        });
-    let add = base()
-        .and(warp::path::end())
-        .and(warp::post())
-        .and(auth())
-        .and(params())
-        .and(input())
+fn list(base: Base, kind: ProviderKind) -> Route {
+    base.map(move |_: Principal, s: Arc<AppState>| {
+        let all: Vec<Value> = s
+            .providers
+            .list(kind)
+            .iter()
+            .map(|p| resource(kind, p))
+            .collect();
+        reply(&json!(all), StatusCode::OK)
+    })
+    .boxed()
+}
+
+fn schema(base: Base, kind: ProviderKind) -> Route {
+    base.map(move |_: Principal, s: Arc<AppState>| {
+        let all: Vec<Value> = s
+            .providers
+            .schema(kind)
+            .iter()
+            .map(|p| resource(kind, p))
+            .collect();
+        reply(&json!(all), StatusCode::OK)
+    })
+    .boxed()
+}
+
+fn one(base: ById, kind: ProviderKind) -> Route {
+    base.and_then(move |id: i64, _: Principal, s: Arc<AppState>| async move {
+        let p = s.providers.get(kind, id)?;
+        Ok::<_, Rejection>(reply(&resource(kind, &p), StatusCode::OK))
+    })
+    .boxed()
+}
+
+fn add(base: Base, kind: ProviderKind, cfg: LiveConfig) -> Route {
+    base.and(params())
+        .and(body::json::<ProviderInput>(cfg))
         .and_then(
             move |_: Principal, s: Arc<AppState>, q: Params, b: ProviderInput| async move {
                 let p = s.providers.create(kind, &b, force(&q)?).await?;
                 Ok::<_, Rejection>(reply(&resource(kind, &p), StatusCode::CREATED))
             },
-        );
-    let put = base()
-        .and(warp::path!(i64))
-        .and(warp::put())
-        .and(auth())
-        .and(params())
-        .and(input())
+        )
+        .boxed()
+}
+
+fn put(base: ById, kind: ProviderKind, cfg: LiveConfig) -> Route {
+    base.and(params())
+        .and(body::json::<ProviderInput>(cfg))
         .and_then(
             move |id: i64, _: Principal, s: Arc<AppState>, q: Params, b: ProviderInput| async move {
                 let p = s.providers.update(kind, id, &b, force(&q)?).await?;
                 Ok::<_, Rejection>(reply(&resource(kind, &p), StatusCode::ACCEPTED))
             },
-        );
-    let delete = base()
-        .and(warp::path!(i64))
-        .and(warp::delete())
-        .and(auth())
-        .and_then(move |id: i64, _: Principal, s: Arc<AppState>| async move {
-            s.providers.delete(kind, id).await?;
-            Ok::<_, Rejection>(reply(&json!({}), StatusCode::OK))
-        });
-    let test = base()
-        .and(warp::path!("test"))
-        .and(warp::post())
-        .and(auth())
-        .and(input())
+        )
+        .boxed()
+}
+
+fn delete(base: ById, kind: ProviderKind) -> Route {
+    base.and_then(move |id: i64, _: Principal, s: Arc<AppState>| async move {
+        s.providers.delete(kind, id).await?;
+        Ok::<_, Rejection>(reply(&json!({}), StatusCode::OK))
+    })
+    .boxed()
+}
+
+/// `test`: 200 `{}` when it works, else 400 with Radarr's validation failures.
+fn test(base: Base, kind: ProviderKind, cfg: LiveConfig) -> Route {
+    base.and(body::json::<ProviderInput>(cfg))
         .and_then(
             move |_: Principal, s: Arc<AppState>, b: ProviderInput| async move {
                 let found = s.providers.test(kind, &b).await?;
@@ -126,45 +117,152 @@ fn kind_routes(
                     reply(&failures(&found), StatusCode::BAD_REQUEST)
                 })
             },
-        );
-    let test_all = base()
-        .and(warp::path!("testall"))
-        .and(warp::post())
-        .and(auth())
-        .and_then(move |_: Principal, s: Arc<AppState>| async move {
-            let results = s.providers.test_all(kind).await;
-            let ok = results.iter().all(|(_, f)| f.is_empty());
-            let body: Vec<Value> = results
-                .iter()
-                .map(|(id, f)| json!({"id": id, "isValid": f.is_empty(), "validationFailures": failures(f)}))
-                .collect();
-            let status = if ok { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-            Ok::<_, Rejection>(reply(&json!(body), status))
-        });
-
-    list.or(schema)
-        .unify()
-        .or(one)
-        .unify()
-        .or(add)
-        .unify()
-        .or(put)
-        .unify()
-        .or(delete)
-        .unify()
-        .or(test)
-        .unify()
-        .or(test_all)
-        .unify()
+        )
+        .boxed()
 }
 
-/// Both provider lists.
+/// `testall`: Radarr's `[{id, isValid, validationFailures}]`, 400 when any failed.
+fn test_all(base: Base, kind: ProviderKind) -> Route {
+    base.and_then(move |_: Principal, s: Arc<AppState>| async move {
+        let results = s.providers.test_all(kind).await;
+        let ok = results.iter().all(|(_, f)| f.is_empty());
+        let body: Vec<Value> = results
+            .iter()
+            .map(|(id, f)| json!({"id": id, "isValid": f.is_empty(), "validationFailures": failures(f)}))
+            .collect();
+        let status = if ok { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+        Ok::<_, Rejection>(reply(&json!(body), status))
+    })
+    .boxed()
+}
+
+/// Both provider lists, each route written out with its full path (the OpenAPI sync test reads
+/// them from here).
 pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Rejection> + Clone {
-    kind_routes(state.clone(), "indexer", ProviderKind::Indexer)
-        .or(kind_routes(
-            state,
-            "downloadclient",
-            ProviderKind::DownloadClient,
-        ))
-        .unify()
+    let cfg = state.config.clone();
+    let auth = move || require(state.clone()).and(with_state(state.clone()));
+    let (ix, dc) = (ProviderKind::Indexer, ProviderKind::DownloadClient);
+    let routes: Vec<Route> = vec![
+        list(
+            warp::path!("api" / "v3" / "indexer")
+                .and(warp::get())
+                .and(auth())
+                .boxed(),
+            ix,
+        ),
+        schema(
+            warp::path!("api" / "v3" / "indexer" / "schema")
+                .and(warp::get())
+                .and(auth())
+                .boxed(),
+            ix,
+        ),
+        one(
+            warp::path!("api" / "v3" / "indexer" / i64)
+                .and(warp::get())
+                .and(auth())
+                .boxed(),
+            ix,
+        ),
+        add(
+            warp::path!("api" / "v3" / "indexer")
+                .and(warp::post())
+                .and(auth())
+                .boxed(),
+            ix,
+            cfg.clone(),
+        ),
+        put(
+            warp::path!("api" / "v3" / "indexer" / i64)
+                .and(warp::put())
+                .and(auth())
+                .boxed(),
+            ix,
+            cfg.clone(),
+        ),
+        delete(
+            warp::path!("api" / "v3" / "indexer" / i64)
+                .and(warp::delete())
+                .and(auth())
+                .boxed(),
+            ix,
+        ),
+        test(
+            warp::path!("api" / "v3" / "indexer" / "test")
+                .and(warp::post())
+                .and(auth())
+                .boxed(),
+            ix,
+            cfg.clone(),
+        ),
+        test_all(
+            warp::path!("api" / "v3" / "indexer" / "testall")
+                .and(warp::post())
+                .and(auth())
+                .boxed(),
+            ix,
+        ),
+        list(
+            warp::path!("api" / "v3" / "downloadclient")
+                .and(warp::get())
+                .and(auth())
+                .boxed(),
+            dc,
+        ),
+        schema(
+            warp::path!("api" / "v3" / "downloadclient" / "schema")
+                .and(warp::get())
+                .and(auth())
+                .boxed(),
+            dc,
+        ),
+        one(
+            warp::path!("api" / "v3" / "downloadclient" / i64)
+                .and(warp::get())
+                .and(auth())
+                .boxed(),
+            dc,
+        ),
+        add(
+            warp::path!("api" / "v3" / "downloadclient")
+                .and(warp::post())
+                .and(auth())
+                .boxed(),
+            dc,
+            cfg.clone(),
+        ),
+        put(
+            warp::path!("api" / "v3" / "downloadclient" / i64)
+                .and(warp::put())
+                .and(auth())
+                .boxed(),
+            dc,
+            cfg.clone(),
+        ),
+        delete(
+            warp::path!("api" / "v3" / "downloadclient" / i64)
+                .and(warp::delete())
+                .and(auth())
+                .boxed(),
+            dc,
+        ),
+        test(
+            warp::path!("api" / "v3" / "downloadclient" / "test")
+                .and(warp::post())
+                .and(auth())
+                .boxed(),
+            dc,
+            cfg.clone(),
+        ),
+        test_all(
+            warp::path!("api" / "v3" / "downloadclient" / "testall")
+                .and(warp::post())
+                .and(auth())
+                .boxed(),
+            dc,
+        ),
+    ];
+    let mut all = routes.into_iter();
+    let first = all.next().expect("routes");
+    all.fold(first, |acc, r| acc.or(r).unify().boxed())
 }
