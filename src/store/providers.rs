@@ -105,35 +105,3 @@ impl ProviderStore for GuardedStore {
         self.guard(self.inner().delete_provider(kind, id)).await
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::{SqliteStore, StoreError};
-
-    #[tokio::test]
-    async fn providers_round_trip_with_unique_names_per_kind() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = SqliteStore::open(dir.path().join("p.db"), 5_000, 1)
-            .await
-            .unwrap();
-        let data = serde_json::json!({"implementation": "Torznab"});
-        let a = s.add_provider("indexer", "one", &data).await.unwrap();
-        // The same name under another kind is fine; twice under one kind is not.
-        s.add_provider("downloadclient", "one", &data)
-            .await
-            .unwrap();
-        let dup = s.add_provider("indexer", "one", &data).await.unwrap_err();
-        assert!(matches!(dup, StoreError::Constraint(_)), "{dup}");
-        let mut b = a.clone();
-        b.name = "renamed".into();
-        assert!(s.update_provider(&b).await.unwrap());
-        assert_eq!(s.providers("indexer").await.unwrap(), vec![b.clone()]);
-        // Kind is part of the key: deleting through the wrong kind touches nothing.
-        assert!(!s.delete_provider("downloadclient", a.id).await.unwrap());
-        assert!(s.delete_provider("indexer", a.id).await.unwrap());
-        assert!(s.providers("indexer").await.unwrap().is_empty());
-        let c = s.add_provider("indexer", "again", &data).await.unwrap();
-        assert!(c.id > a.id + 1, "ids are never reused");
-    }
-}

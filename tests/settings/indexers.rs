@@ -251,6 +251,19 @@ async fn test_and_testall_answer_radarr_failures_naming_the_field() {
     .await;
     assert_eq!(st, 400, "{v}");
     assert_eq!(v[0]["propertyName"], "baseUrl", "{v}");
+    // Trying out new settings never counts against the breaker of the client in use.
+    for _ in 0..4 {
+        let dc = json!({"name": "q", "implementation": "QBittorrent",
+            "fields": [{"name": "host", "value": "127.0.0.1"}, {"name": "port", "value": reelarr_testkit::routes::dead_port()}]});
+        let (st, v) = send(&s, Method::POST, "/api/v3/downloadclient/test", Some(dc)).await;
+        assert_eq!(
+            (st, v[0]["propertyName"].as_str()),
+            (400, Some("host")),
+            "{v}"
+        );
+    }
+    let qbit = get(&s, "/api/v1/circuit-breakers/qbittorrent").await;
+    assert_eq!(qbit["state"], "closed", "{qbit}");
     // A save is tested first; Prowlarr then retries with forceSave=true.
     let (st, v) = send(
         &s,

@@ -86,15 +86,24 @@ fn call_failure<E>(
 }
 
 impl Providers {
-    /// Runs `fut` through breaker `name` when it exists (a provider in use), else bounded by
-    /// the breaker defaults' call timeout (a provider being added).
-    async fn guarded<E, F>(&self, name: &str, fut: F) -> Result<(), CallError<E>>
+    /// Runs `fut` through breaker `name` when `in_use` (the saved provider as it runs), else
+    /// only bounded by that breaker's call timeout: a trial of new settings must not count
+    /// against (or be refused by) the breaker of the provider in use.
+    async fn guarded<E, F>(&self, name: &str, in_use: bool, fut: F) -> Result<(), CallError<E>>
     where
         F: Future<Output = Result<(), E>>,
         E: crate::breaker::Classify,
     {
-        if let Some(b) = self.inner.registry.get(name) {
+        let breaker = self.inner.registry.get(name);
+        if let (true, Some(b)) = (in_use, &breaker) {
             return b.call(fut).await;
+        }
+        if let Some(b) = breaker {
+            let limit = Duration::from_millis(b.config().call_timeout_ms.max(1));
+            return match tokio::time::timeout(limit, fut).await {
+                Ok(r) => r.map_err(CallError::Inner),
+                Err(_) => Err(CallError::Timeout),
+            };
         }
         let cfg = self.inner.config.get();
         let base = if name.starts_with("torznab:") {
@@ -109,8 +118,14 @@ impl Providers {
         }
     }
 
-    /// Tests `p` with one real call; no failures means it works.
-    pub(super) async fn check(&self, kind: ProviderKind, p: &Provider) -> Vec<Failure> {
+    /// Tests `p` with one real call; no failures means it works. `in_use`: `p` is a saved
+    /// provider unchanged, so the call goes through its breaker.
+    pub(super) async fn check(
+        &self,
+        kind: ProviderKind,
+        p: &Provider,
+        in_use: bool,
+    ) -> Vec<Failure> {
         let cfg = self.inner.config.get();
         let f = &self.inner.factory;
         let failure = match (kind, p.implementation.as_str()) {
@@ -121,7 +136,9 @@ impl Providers {
                 };
                 let timeout = Duration::from_secs(15);
                 let client = f.torznab(&p.name, &url, Secret::new(p.text("apiKey")), timeout);
-                let r = self.guarded(&breaker_name(p), client.fetch_caps()).await;
+                let r = self
+                    .guarded(&breaker_name(p), in_use, client.fetch_caps())
+                    .await;
                 let on = |e: HttpError| http_failure(&e, "baseUrl", "apiKey", "the indexer");
                 call_failure(r, on, "baseUrl", "the indexer")
             }
@@ -135,7 +152,7 @@ impl Providers {
                     h.requests_per_hour,
                 );
                 let fut = async { client.search_title("").await.map(|_| ()) };
-                let r = self.guarded("hdbits", fut).await;
+                let r = self.guarded("hdbits", in_use, fut).await;
                 let on = |e: HdbitsError| match e {
                     HdbitsError::Http(e) => http_failure(&e, "baseUrl", "apiKey", "HDBits"),
                     other => Failure::error("apiKey", other.to_string()),
@@ -150,7 +167,7 @@ impl Providers {
                     Duration::from_secs(cfg.qbittorrent.timeout_seconds),
                 );
                 let fut = async { client.version().await.map(|_| ()) };
-                let r = self.guarded("qbittorrent", fut).await;
+                let r = self.guarded("qbittorrent", in_use, fut).await;
                 let on = |e: HttpError| http_failure(&e, "host", "password", "qBittorrent");
                 call_failure(r, on, "host", "qBittorrent")
             }

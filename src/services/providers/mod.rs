@@ -221,7 +221,7 @@ impl Providers {
         if force || !on {
             return Ok(());
         }
-        let failures = self.check(kind, p).await;
+        let failures = self.check(kind, p, false).await;
         match failures.first() {
             None => Ok(()),
             Some(f) => Err(invalid(&f.property_name, f.error_message.clone()).with(
@@ -331,11 +331,14 @@ impl Providers {
     ) -> Result<Vec<Failure>, ServiceError> {
         let stored = input.id.and_then(|id| self.find(kind, id).ok());
         let p = model::build(kind, input, stored.as_ref())?;
+        let in_use = stored
+            .as_ref()
+            .is_some_and(|s| s.fields == p.fields && s.name == p.name);
         let p = Provider {
             source: stored.map(|s| s.source).unwrap_or(Source::Database),
             ..p
         };
-        Ok(self.check(kind, &p).await)
+        Ok(self.check(kind, &p, in_use).await)
     }
 
     /// Tests every enabled provider of `kind`: `(id, failures)` each.
@@ -344,7 +347,7 @@ impl Providers {
         let on = all
             .into_iter()
             .filter(|p| p.enable || p.searches() || p.enable_rss);
-        let checks = on.map(|p| async move { (p.id, self.check(kind, &p).await) });
+        let checks = on.map(|p| async move { (p.id, self.check(kind, &p, true).await) });
         futures_util::future::join_all(checks).await
     }
 }
