@@ -100,6 +100,17 @@ async fn new_password_is_used_by_the_next_grab_without_restart() {
         "the save's test logs in with the new password: {put}"
     );
 
+    // The grab the wrong password held goes out with the new one (the change wakes the
+    // replayer), then the next grab is sent at once.
+    let first = eventually(Duration::from_secs(20), || {
+        let peer = &peer;
+        async move { (in_peer(peer).await == 1).then_some(()) }
+    })
+    .await;
+    assert!(
+        first.is_some(),
+        "the queued grab went out with the new password"
+    );
     let (st, v) = grab(&s, 2).await;
     assert_eq!(st, 201, "the next grab logs in with the new password: {v}");
     let both = eventually(Duration::from_secs(20), || {
@@ -109,7 +120,7 @@ async fn new_password_is_used_by_the_next_grab_without_restart() {
     .await;
     assert!(
         both.is_some(),
-        "the queued grab went out too: {:?}",
+        "both grabs are in qBittorrent: {:?}",
         peer.torrents("reelarr").await
     );
     let (_, log) = s.stop();
