@@ -12,6 +12,7 @@ use crate::metrics::HttpMetrics;
 use crate::services::automation::Automation;
 use crate::services::breaker_events::BreakerEvents;
 use crate::services::library::LibraryService;
+use crate::services::providers::Providers;
 use crate::services::tracking::Tracker;
 use crate::services::Services;
 use crate::store::Store;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub library: LibraryService,
     /// Quality definitions, custom formats and the naming/media-management/host settings.
     pub formats: crate::services::formats::FormatsService,
+    /// Indexers, download clients and TMDB's key, changed live through the API.
+    pub providers: Providers,
     /// Circuit-breaker history (this run's ring merged with stored events).
     pub breaker_events: BreakerEvents,
     /// Start time and open connections.

@@ -65,7 +65,6 @@ pub async fn build(
     store.root_folders().await?;
     store.tags().await?;
     let config = LiveConfig::new(cfg.clone(), sources);
-    resilience::follow_config(&config, breakers.clone());
     let http = crate::clients::http::shared_client();
     let alerts = Alerts::start(config.clone(), http.clone(), breakers.clock().clone());
     let a2 = alerts.clone();
@@ -74,6 +73,18 @@ pub async fn build(
     let journal_file = cfg.data_dir.join(wiring::JOURNAL_FILE);
     data_files::check_journal(&cfg.data_dir, &journal_file);
     let services = wiring::build(&cfg, &breakers, &http).await?;
+    let providers =
+        crate::services::providers::Providers::start(crate::services::providers::Parts {
+            store: store.clone(),
+            config: config.clone(),
+            registry: breakers.clone(),
+            factory: crate::clients::factory::ClientFactory::new(http.clone()),
+            search: services.search.clone(),
+            downloads: services.downloads.clone(),
+            tmdb: services.tmdb.clone(),
+        })
+        .await
+        .map_err(|e| StartError::Other(format!("loading indexers and download clients: {e}")))?;
     let mut held = vec![journal_file.as_path()];
     held.extend(sqlite_file.as_deref());
     data_files::remember(&cfg.data_dir, &held);
@@ -111,7 +122,7 @@ pub async fn build(
         store: store.clone(),
         downloads: services.downloads.clone(),
         tmdb: services.tmdb.clone(),
-        http,
+        search: services.search.clone(),
         process: process.clone(),
         state: HealthState::default(),
     });
@@ -128,6 +139,7 @@ pub async fn build(
         automation,
         library,
         formats,
+        providers,
         breaker_events,
         process,
     });
@@ -156,11 +168,9 @@ pub async fn run(
     let reloader = crate::config::spawn_reloader(state.config.clone());
     let purge = spawn_session_purge(state.clone());
     let prober = crate::health::prober::spawn(state.health.clone(), state.alerts.clone());
-    let tracking = (!state.config.get().qbittorrent.username.is_empty()).then(|| {
-        state
-            .tracker
-            .spawn(state.services.downloads.clone(), Duration::from_secs(5))
-    });
+    let tracking = state
+        .tracker
+        .spawn(state.services.downloads.clone(), Duration::from_secs(5));
     let scheduler = state.automation.spawn_scheduler();
     let (stop_replayer, replayer_stopped) = tokio::sync::oneshot::channel::<()>();
     let replayer = state.services.downloads.spawn_replayer(async move {
@@ -205,9 +215,7 @@ pub async fn run(
     purge.abort();
     prober.abort();
     scheduler.abort();
-    if let Some(t) = tracking {
-        t.abort();
-    }
+    tracking.abort();
     let _ = stop_replayer.send(());
     let _ = replayer.await;
     result.map_err(|e| StartError::Other(format!("HTTP server: {e}")))

@@ -1,17 +1,16 @@
-//! Builds the service clients from the configuration, each paired with its breaker. Credentials
-//! and URLs are read once at start (thresholds stay live through the registry).
+//! Builds the service clients from the configuration, each paired with its breaker. The
+//! providers service (`services::providers`) then puts the indexers in force and keeps clients,
+//! credentials and URLs in step with the API and config reloads.
 
 use super::StartError;
 use crate::breaker::Registry;
-use crate::clients::hdbits::HdbitsClient;
 use crate::clients::qbittorrent::QbitClient;
 use crate::clients::tmdb::TmdbClient;
-use crate::clients::torznab::TorznabClient;
 use crate::config::Config;
 use crate::journal::Journal;
 use crate::services::downloads::{DownloadSettings, Downloads};
 use crate::services::metadata::MetadataService;
-use crate::services::search::{Indexer, SearchService};
+use crate::services::search::SearchService;
 use crate::services::Services;
 use std::time::Duration;
 
@@ -45,32 +44,8 @@ pub async fn build(
         Duration::from_secs(cfg.tmdb.negative_cache_ttl_seconds),
     );
 
-    let mut indexers = Vec::new();
-    if !cfg.hdbits.username.is_empty() && !cfg.hdbits.passkey.is_empty() {
-        let client = HdbitsClient::new(
-            http.clone(),
-            cfg.hdbits.api_url.clone(),
-            cfg.hdbits.username.clone(),
-            cfg.hdbits.passkey.clone(),
-            Duration::from_secs(cfg.hdbits.timeout_seconds),
-            cfg.hdbits.requests_per_hour,
-        );
-        indexers.push(Indexer::hdbits(client, breaker(reg, "hdbits")?));
-    }
-    for ix in cfg.indexers.torznab.iter().filter(|i| i.enabled) {
-        let client = TorznabClient::new(
-            http.clone(),
-            ix.name.clone(),
-            ix.url.clone(),
-            ix.api_key.clone(),
-            Duration::from_secs(ix.timeout_seconds),
-        );
-        indexers.push(Indexer::torznab(
-            client,
-            breaker(reg, &format!("torznab:{}", ix.name))?,
-        ));
-    }
-    let search = SearchService::new(indexers);
+    // The indexers are put in force by the providers service (config and database ones).
+    let search = SearchService::new(Vec::new());
 
     let q = &cfg.qbittorrent;
     let client = QbitClient::new(

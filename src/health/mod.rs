@@ -6,8 +6,9 @@ pub mod system;
 
 use crate::breaker::{BreakerSnapshot, BreakerState, Registry};
 use crate::clients::tmdb::TmdbClient;
-use crate::config::{Config, LiveConfig};
+use crate::config::LiveConfig;
 use crate::services::downloads::Downloads;
+use crate::services::search::SearchService;
 use crate::store::Store;
 use chrono::{DateTime, SecondsFormat, Utc};
 use parking_lot::Mutex;
@@ -31,8 +32,8 @@ pub struct Health {
     pub store: Arc<dyn Store>,
     pub downloads: Downloads,
     pub tmdb: TmdbClient,
-    /// The shared outgoing HTTP client (for the Torznab caps probe).
-    pub http: reqwest::Client,
+    /// The indexers in use (the Torznab caps probe, and which indexers are configured).
+    pub search: SearchService,
     pub process: Arc<ProcessInfo>,
     pub state: HealthState,
 }
@@ -67,19 +68,14 @@ impl HealthState {
     }
 }
 
-/// Whether the user has given this service what it needs to be used at all.
-pub fn is_configured(cfg: &Config, service: &str) -> bool {
+/// Whether the user has given this service what it needs to be used at all: live, so a key,
+/// indexer or download client added through the API counts at once.
+pub fn is_configured(state: &Health, service: &str) -> bool {
     match service {
-        "tmdb" => !cfg.tmdb.api_key.is_empty(),
-        "hdbits" => !cfg.hdbits.username.is_empty() && !cfg.hdbits.passkey.is_empty(),
-        "qbittorrent" => !cfg.qbittorrent.username.is_empty(),
+        "tmdb" => state.tmdb.is_configured(),
+        "qbittorrent" => state.downloads.is_configured(),
         "database" => true,
-        other => other.strip_prefix("torznab:").is_some_and(|n| {
-            cfg.indexers
-                .torznab
-                .iter()
-                .any(|i| i.name == n && i.enabled)
-        }),
+        other => state.search.by_service(other).is_some(),
     }
 }
 
@@ -93,10 +89,10 @@ pub fn seed_state(s: BreakerState) -> &'static str {
 }
 
 /// `unconfigured`, `misconfigured`, `unhealthy` (open), `degraded` (half-open) or `healthy`.
-pub fn service_status(cfg: &Config, snap: &BreakerSnapshot) -> &'static str {
+pub fn service_status(state: &Health, snap: &BreakerSnapshot) -> &'static str {
     if snap.state.is_open() {
         "unhealthy"
-    } else if !is_configured(cfg, &snap.service) {
+    } else if !is_configured(state, &snap.service) {
         "unconfigured"
     } else if snap.misconfigured {
         "misconfigured"
@@ -111,7 +107,6 @@ pub fn service_status(cfg: &Config, snap: &BreakerSnapshot) -> &'static str {
 /// configured service is misconfigured, or the database is down but reads come from the
 /// snapshot); `unhealthy` when the database is down and no read fallback can serve.
 pub fn overall_status(state: &Health) -> &'static str {
-    let cfg = state.config.get();
     let mut degraded = false;
     for b in state.breakers.all() {
         let s = b.state();
@@ -120,7 +115,7 @@ pub fn overall_status(state: &Health) -> &'static str {
         }
         let closed = matches!(s, BreakerState::Closed | BreakerState::Disabled);
         // A snapshot is only needed to see "misconfigured" on an otherwise closed breaker.
-        if !closed || (is_configured(&cfg, b.name()) && b.snapshot().misconfigured) {
+        if !closed || (is_configured(state, b.name()) && b.snapshot().misconfigured) {
             degraded = true;
         }
     }
@@ -136,12 +131,12 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 }
 
 fn service_report(
-    cfg: &Config,
+    state: &Health,
     snap: &BreakerSnapshot,
     probe: Option<&ProbeResult>,
 ) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("status".into(), json!(service_status(cfg, snap)));
+    m.insert("status".into(), json!(service_status(state, snap)));
     m.insert("circuit_breaker".into(), json!(seed_state(snap.state)));
     m.insert("circuit_breaker_state".into(), json!(snap.state.as_str()));
     m.insert("last_check".into(), json!(probe.map(|p| rfc3339(p.at))));
@@ -204,7 +199,7 @@ pub async fn detailed(state: &Health) -> Value {
     let mut torznab = Map::new();
     for b in state.breakers.all() {
         let snap = b.snapshot();
-        let mut report = service_report(&cfg, &snap, probes.get(b.name()));
+        let mut report = service_report(state, &snap, probes.get(b.name()));
         if b.name() == "database" {
             let pool = state.store.pool_status();
             report.insert("connection_pool_active".into(), json!(pool.active));

@@ -8,8 +8,7 @@ use super::{is_configured, ProbeResult};
 use crate::alerts::Alerts;
 use crate::breaker::CallError;
 use crate::clients::http::HttpError;
-use crate::clients::probe::get_ok;
-use crate::config::Config;
+use crate::services::search::IndexerClient;
 use crate::store::StoreError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,19 +27,17 @@ pub fn spawn(state: Arc<Health>, alerts: Arc<Alerts>) -> tokio::task::JoinHandle
 
 /// Probes every configured service concurrently.
 pub async fn probe_all(state: &Arc<Health>) {
-    let cfg = state.config.get();
     let names: Vec<String> = state
         .breakers
         .all()
         .iter()
         .map(|b| b.name().to_string())
-        .filter(|n| n != "hdbits" && is_configured(&cfg, n))
+        .filter(|n| n != "hdbits" && is_configured(state, n))
         .collect();
     let probes = names.into_iter().map(|name| {
         let state = state.clone();
-        let cfg = cfg.clone();
         async move {
-            if let Some(result) = probe_one(&state, &cfg, &name).await {
+            if let Some(result) = probe_one(&state, &name).await {
                 state.state.probes.lock().insert(name, result);
             }
         }
@@ -49,7 +46,7 @@ pub async fn probe_all(state: &Arc<Health>) {
 }
 
 /// One probe; `None` when the breaker refused it (nothing was checked).
-async fn probe_one(state: &Health, cfg: &Config, name: &str) -> Option<ProbeResult> {
+async fn probe_one(state: &Health, name: &str) -> Option<ProbeResult> {
     let started = Instant::now();
     let error = if name == "database" {
         match state.store.ping().await {
@@ -64,13 +61,14 @@ async fn probe_one(state: &Health, cfg: &Config, name: &str) -> Option<ProbeResu
                 "tmdb" => state.tmdb.configuration().await,
                 // Logs in (with its own back-off), so a wrong password shows as misconfigured.
                 "qbittorrent" => state.downloads.client().version().await.map(|_| ()),
-                _ => {
-                    let url = torznab_caps_url(cfg, name).ok_or_else(|| HttpError::Transport {
+                // The light Torznab probe: `t=caps` of the indexer in use.
+                _ => match state.search.by_service(name).map(|i| i.client().clone()) {
+                    Some(IndexerClient::Torznab(c)) => c.probe().await,
+                    _ => Err(HttpError::Transport {
                         service: name.to_string(),
                         detail: "not configured".into(),
-                    })?;
-                    get_ok(&state.http, name, &url).await
-                }
+                    }),
+                },
             }
         };
         match breaker.call(call).await {
@@ -85,13 +83,4 @@ async fn probe_one(state: &Health, cfg: &Config, name: &str) -> Option<ProbeResu
         response_time_ms: started.elapsed().as_secs_f64() * 1000.0,
         error,
     })
-}
-
-/// The light Torznab probe: the (cheap, cacheable) capabilities document.
-fn torznab_caps_url(cfg: &Config, name: &str) -> Option<String> {
-    let n = name.strip_prefix("torznab:")?;
-    let ix = cfg.indexers.torznab.iter().find(|i| i.name == n)?;
-    let base = ix.url.trim_end_matches('/');
-    let base = base.strip_suffix("/api").unwrap_or(base);
-    Some(format!("{base}/api?t=caps&apikey={}", ix.api_key.expose()))
 }

@@ -11,6 +11,7 @@ mod health;
 mod observability;
 mod openapi;
 mod search;
+mod tmdb_settings;
 mod ui;
 mod v3;
 
@@ -51,6 +52,8 @@ pub fn routes(
         .or(search::routes(state.clone()).boxed())
         .unify()
         .or(downloads::routes(state.clone()).boxed())
+        .unify()
+        .or(tmdb_settings::routes(state.clone()).boxed())
         .unify()
         .or(openapi::routes(state.clone()).boxed())
         .unify()

@@ -36,6 +36,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use chrono::Utc;
 use tokio::sync::Notify;
 
@@ -55,13 +56,26 @@ pub struct Downloads {
 }
 
 struct Inner {
-    client: QbitClient,
+    /// The qBittorrent in use; replaced by the providers service when the download-client
+    /// settings change (the next call uses the new one).
+    active: ArcSwap<ClientChoice>,
     breaker: Arc<CircuitBreaker>,
     journal: Journal,
     settings: DownloadSettings,
     wake: Notify,
     /// Grabs re-sent since start because qBittorrent forgot them (`reelarr_grabs_resent_total`).
     resent: AtomicU64,
+}
+
+/// The download client calls go to, and how our torrents are added there.
+pub struct ClientChoice {
+    pub client: QbitClient,
+    /// The category our torrents carry (how tracking finds them).
+    pub category: String,
+    /// Set up by the user (config credentials, or added through the API).
+    pub configured: bool,
+    /// Add torrents paused (Radarr's "Initial State: Pause").
+    pub start_paused: bool,
 }
 
 /// How a drain round ended.
@@ -78,9 +92,16 @@ impl Downloads {
         journal: Journal,
         settings: DownloadSettings,
     ) -> Self {
+        let configured = client.has_username();
+        let category = settings.category.clone();
         Downloads {
             inner: Arc::new(Inner {
-                client,
+                active: ArcSwap::from_pointee(ClientChoice {
+                    client,
+                    category,
+                    configured,
+                    start_paused: false,
+                }),
                 breaker,
                 journal,
                 settings,
@@ -95,9 +116,32 @@ impl Downloads {
         &self.inner.journal
     }
 
-    /// The qBittorrent client (health probe, login status).
-    pub fn client(&self) -> &QbitClient {
-        &self.inner.client
+    /// The qBittorrent client in use (health probe, login status).
+    pub fn client(&self) -> QbitClient {
+        self.inner.active.load().client.clone()
+    }
+
+    /// The category our torrents carry in the client in use.
+    pub fn category(&self) -> String {
+        self.inner.active.load().category.clone()
+    }
+
+    /// Whether a download client was set up (credentials in the config, or one added through
+    /// the API); tracking and health leave an unconfigured one alone.
+    pub fn is_configured(&self) -> bool {
+        self.inner.active.load().configured
+    }
+
+    /// Switches to another client (new URL, credentials or category) for every clone; the
+    /// journal, the breaker and their state stay. Wakes the replayer so waiting grabs go to it.
+    pub fn set_client(&self, choice: ClientChoice) {
+        self.inner.active.store(Arc::new(choice));
+        self.inner.wake.notify_one();
+    }
+
+    /// Whether new torrents are added paused.
+    fn start_paused(&self) -> bool {
+        self.inner.active.load().start_paused
     }
 
     /// Grabs re-sent since this process started because qBittorrent forgot them.
@@ -199,12 +243,12 @@ impl Downloads {
     /// Lists our category's torrents through the breaker, mapped for the queue and the import
     /// step (which reads the tracker's snapshot of this list).
     pub async fn poll(&self) -> Result<Vec<DownloadStatus>, DownloadError> {
-        let client = &self.inner.client;
-        let category = self.inner.settings.category.as_str();
+        let active = self.inner.active.load_full();
+        let category = active.category.as_str();
         let list = self
             .inner
             .breaker
-            .call(client.torrents(Some(category), &[]))
+            .call(active.client.torrents(Some(category), &[]))
             .await?;
         let hashes = list.iter().map(|t| t.hash.clone()).collect();
         let movies = self.inner.journal.movie_ids(hashes).await?;

@@ -131,7 +131,10 @@ impl Tracker {
         let me = self.clone();
         tokio::spawn(async move {
             loop {
-                me.poll_once(&downloads).await;
+                // A download client added through the API later starts being tracked at once.
+                if downloads.is_configured() {
+                    me.poll_once(&downloads).await;
+                }
                 tokio::time::sleep(interval).await;
             }
         })

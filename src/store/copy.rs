@@ -46,7 +46,7 @@ struct Table {
     serial_id: bool,
 }
 
-/// Every table migrations 0001–0003 define, parents before children (foreign keys are checked
+/// Every table the migrations define, parents before children (foreign keys are checked
 /// row by row). `schema_migrations` is not copied: the target migrates itself.
 const TABLES: &[Table] = &[
     Table {
@@ -87,6 +87,11 @@ const TABLES: &[Table] = &[
         name: "settings",
         columns: &[("key", Text), ("value", Text)],
         serial_id: false,
+    },
+    Table {
+        name: "providers",
+        columns: &[("id", Int), ("kind", Text), ("name", Text), ("data", Json)],
+        serial_id: true,
     },
     Table {
         name: "quality_profiles",

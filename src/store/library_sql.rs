@@ -74,7 +74,7 @@ async fn opt<B: SqlBackend, T: Send + 'static>(
 }
 
 /// Runs a statement that yields exactly one row (an `INSERT ... RETURNING`, a count).
-async fn one<B: SqlBackend, T: Send + 'static>(
+pub(super) async fn one<B: SqlBackend, T: Send + 'static>(
     b: &B,
     write: bool,
     sql: String,

@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0004_never_reuse_ids.sql"),
     ),
     (
+        5,
+        "providers",
+        include_str!("../../migrations/sqlite/0005_providers.sql"),
+    ),
+    (
         6,
         "formats",
         include_str!("../../migrations/sqlite/0006_formats.sql"),

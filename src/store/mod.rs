@@ -14,6 +14,7 @@ mod migrate;
 mod postgres;
 mod postgres_library;
 mod postgres_migrate;
+mod providers;
 mod snapshot;
 mod sqlite;
 mod sqlite_library;
@@ -27,6 +28,7 @@ pub use library::{
 };
 pub use migrate::{latest_version, MIGRATIONS};
 pub use postgres::{redacted_url, PostgresStore};
+pub use providers::{ProviderStore, StoredProvider};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -168,7 +170,7 @@ pub struct PoolStatus {
 /// Everything the application asks of its database. Async so that a PostgreSQL backend can await
 /// natively; the SQLite backend runs its blocking work on the blocking thread pool.
 #[async_trait]
-pub trait Store: LibraryStore + FormatStore + Send + Sync + 'static {
+pub trait Store: LibraryStore + FormatStore + ProviderStore + Send + Sync + 'static {
     /// A trivial round trip for the health prober (`SELECT 1`).
     async fn ping(&self) -> StoreResult<()>;
     /// `PRAGMA integrity_check` or the backend's equivalent; "ok" when healthy.

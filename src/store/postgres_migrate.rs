@@ -30,6 +30,11 @@ pub const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/postgres/0004_never_reuse_ids.sql"),
     ),
     (
+        5,
+        "providers",
+        include_str!("../../migrations/postgres/0005_providers.sql"),
+    ),
+    (
         6,
         "formats",
         include_str!("../../migrations/postgres/0006_formats.sql"),

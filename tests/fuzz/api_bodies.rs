@@ -18,6 +18,13 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("PUT", "/api/v3/qualityprofile/1"),
     ("POST", "/api/v3/command"),
     ("POST", "/api/v3/release"),
+    ("POST", "/api/v3/indexer?forceSave=true"),
+    ("PUT", "/api/v3/indexer/1?forceSave=true"),
+    ("POST", "/api/v3/indexer/test"),
+    ("POST", "/api/v3/downloadclient?forceSave=true"),
+    ("PUT", "/api/v3/downloadclient/1?forceSave=true"),
+    ("POST", "/api/v3/downloadclient/test"),
+    ("PUT", "/api/v1/settings/tmdb"),
     ("POST", "/api/v1/downloads"),
     ("PUT", "/api/v1/circuit-breakers/tmdb"),
     ("POST", "/api/v1/user/password"),
@@ -58,6 +65,13 @@ const FIELDS: &[&str] = &[
     "newPassword",
     "quality",
     "allowed",
+    "implementation",
+    "fields",
+    "value",
+    "priority",
+    "enable",
+    "enableRss",
+    "apiKey",
 ];
 
 fn json_value() -> impl Strategy<Value = Value> {

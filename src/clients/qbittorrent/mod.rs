@@ -141,6 +141,11 @@ impl QbitClient {
         &self.inner.base
     }
 
+    /// Whether a username is set (without one, qBittorrent must bypass auth for us).
+    pub fn has_username(&self) -> bool {
+        !self.inner.username.is_empty()
+    }
+
     /// Login requests sent so far; lets health and tests prove there is no login storm.
     pub fn login_attempts(&self) -> u64 {
         self.inner.login_attempts.load(Ordering::Relaxed)

@@ -16,8 +16,10 @@ pub use model::{
     TmdbMovieSummary, TmdbReleaseDate, TmdbSearchPage,
 };
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use serde::de::DeserializeOwned;
 
 use super::http::{read_capped, HttpError};
@@ -29,14 +31,28 @@ pub const SERVICE: &str = "tmdb";
 /// Prefix TMDB images are served under, at original size.
 pub const IMAGE_BASE: &str = "https://image.tmdb.org/t/p/original";
 
-/// Talks to TMDB; cheap to clone (the reqwest client is reference-counted).
+/// Talks to TMDB; cheap to clone (the reqwest client is reference-counted). Clones share the
+/// key, so [`TmdbClient::set_api_key`] reaches every holder at once (the settings API).
 #[derive(Clone, Debug)]
 pub struct TmdbClient {
     http: reqwest::Client,
     base: String,
+    auth: Arc<ArcSwap<Auth>>,
+    timeout: Duration,
+}
+
+/// The key and how it is sent.
+#[derive(Debug)]
+struct Auth {
     key: Secret,
     bearer: bool,
-    timeout: Duration,
+}
+
+impl Auth {
+    fn new(key: Secret) -> Self {
+        let bearer = looks_like_jwt(key.expose());
+        Auth { key, bearer }
+    }
 }
 
 /// A v4 read-access token is a JWT (three dot-separated parts, a few hundred characters);
@@ -56,19 +72,27 @@ impl TmdbClient {
         timeout: Duration,
     ) -> Self {
         let base = base_url.into().trim_end_matches('/').to_string();
-        let bearer = looks_like_jwt(api_key.expose());
         Self {
             http,
             base,
-            key: api_key,
-            bearer,
+            auth: Arc::new(ArcSwap::from_pointee(Auth::new(api_key))),
             timeout,
         }
     }
 
     /// Whether an API key is configured (health reports `unconfigured` otherwise).
     pub fn is_configured(&self) -> bool {
-        !self.key.is_empty()
+        !self.auth.load().key.is_empty()
+    }
+
+    /// Replaces the key for every clone; the next request uses it.
+    pub fn set_api_key(&self, key: Secret) {
+        self.auth.store(Arc::new(Auth::new(key)));
+    }
+
+    /// The key in use (empty when none).
+    pub fn api_key(&self) -> Secret {
+        self.auth.load().key.clone()
     }
 
     /// `GET /search/movie?query=&year=&page=`: one page of matches.
@@ -129,10 +153,11 @@ impl TmdbClient {
             .query(params)
             .header(reqwest::header::ACCEPT, "application/json")
             .timeout(self.timeout);
-        req = if self.bearer {
-            req.bearer_auth(self.key.expose())
+        let auth = self.auth.load();
+        req = if auth.bearer {
+            req.bearer_auth(auth.key.expose())
         } else {
-            req.query(&[("api_key", self.key.expose())])
+            req.query(&[("api_key", auth.key.expose())])
         };
         let resp = req
             .send()

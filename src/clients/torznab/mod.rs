@@ -98,6 +98,21 @@ impl TorznabClient {
         Ok(caps)
     }
 
+    /// The health probe: `t=caps` answered with a 2xx (the body is not parsed, so a slow or
+    /// odd caps document never trips the breaker on its own).
+    pub async fn probe(&self) -> Result<(), HttpError> {
+        self.get(&[("t", "caps".to_string())]).await.map(|_| ())
+    }
+
+    /// The settings test: asks for the capabilities document now (bypassing the cache) and
+    /// checks the answer is one; an API error in it (bad key) is `Api { auth: true }`.
+    pub async fn fetch_caps(&self) -> Result<(), HttpError> {
+        let body = self.get(&[("t", "caps".to_string())]).await?;
+        let caps = Arc::new(parse_caps(&body).map_err(|e| self.feed_error(e))?);
+        *self.caps.lock() = Some((Instant::now(), caps));
+        Ok(())
+    }
+
     /// Searches movies: `t=movie&imdbid=` when the caps allow it and an IMDb id is known,
     /// else `t=search&q=<title year>`.
     pub async fn search_movie(

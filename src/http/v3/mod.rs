@@ -15,6 +15,8 @@ pub mod paging;
 pub mod params;
 mod parse;
 mod qualitydefinition;
+pub mod provider_resource;
+mod providers;
 mod queue;
 mod release;
 mod settings;
@@ -61,6 +63,8 @@ pub fn routes(
         .or(customformat::routes(state.clone()).boxed())
         .unify()
         .or(config_naming::routes(state.clone()).boxed())
+        .unify()
+        .or(providers::routes(state.clone()).boxed())
         .unify()
         .or(movies::routes(state).boxed())
         .unify()

@@ -276,7 +276,7 @@ impl Automation {
                 }
             }
             CommandName::RefreshMonitoredDownloads | CommandName::DownloadedMoviesScan => {
-                if self.inner.config.get().qbittorrent.username.is_empty() {
+                if !self.inner.downloads.is_configured() {
                     return Ok("qBittorrent is not configured; nothing to check".into());
                 }
                 self.inner.tracker.poll_once(&self.inner.downloads).await;

@@ -78,7 +78,8 @@ impl Downloads {
         }
         // Another category (the user had it already) counts as present.
         let hashes: Vec<String> = suspects.iter().map(|e| e.info_hash.clone()).collect();
-        let client = &self.inner.client;
+        let client = self.client();
+        let client = &client;
         let found: HashSet<String> = self
             .inner
             .breaker

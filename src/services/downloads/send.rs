@@ -90,10 +90,10 @@ impl Downloads {
             info_hash,
             payload: AddPayload {
                 source,
-                category: Some(self.inner.settings.category.clone()),
+                category: Some(self.category()),
                 tags: grab.tags,
                 save_path: grab.save_path,
-                paused: grab.paused,
+                paused: grab.paused || self.start_paused(),
                 movie_id: grab.movie_id,
                 title: grab.title,
             },
@@ -113,7 +113,8 @@ impl Downloads {
             }
         }
         let req = add_request(entry);
-        let client = &self.inner.client;
+        let client = self.client();
+        let client = &client;
         match self.inner.breaker.call(client.add(&req)).await {
             Ok(AddOutcome::Added) => Attempt::Done,
             Ok(AddOutcome::Rejected) if checkable => match self.present(hash).await {
@@ -130,7 +131,8 @@ impl Downloads {
 
     /// Whether qBittorrent already has `hash` (any category).
     async fn present(&self, hash: &str) -> Result<bool, Attempt> {
-        let client = &self.inner.client;
+        let client = self.client();
+        let client = &client;
         let hashes = [hash.to_string()];
         match self
             .inner

@@ -12,6 +12,7 @@ mod tests;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use arc_swap::ArcSwap;
 use futures_util::future::join_all;
 use serde::Serialize;
 
@@ -240,26 +241,41 @@ fn imdb_number(imdb: &str) -> Option<u32> {
     digits.strip_prefix("tt")?.parse().ok().filter(|n| *n > 0)
 }
 
-/// Searches every indexer concurrently.
+/// Searches every indexer concurrently. Clones share the indexer list, which the providers
+/// service replaces whenever an indexer is added, changed or removed (the next search uses it).
 #[derive(Clone, Debug, Default)]
 pub struct SearchService {
-    indexers: Vec<Indexer>,
+    indexers: Arc<ArcSwap<Vec<Indexer>>>,
 }
 
 impl SearchService {
     /// A service over these indexers (disabled or unconfigured ones are left out by the caller).
     pub fn new(indexers: Vec<Indexer>) -> Self {
-        Self { indexers }
+        Self {
+            indexers: Arc::new(ArcSwap::from_pointee(indexers)),
+        }
     }
 
     /// The indexers, for health and the UI.
-    pub fn indexers(&self) -> &[Indexer] {
-        &self.indexers
+    pub fn indexers(&self) -> Arc<Vec<Indexer>> {
+        self.indexers.load_full()
+    }
+
+    /// Replaces the indexer list for every clone; searches already running keep the old one.
+    pub fn set_indexers(&self, indexers: Vec<Indexer>) {
+        self.indexers.store(Arc::new(indexers));
+    }
+
+    /// The indexer guarded by breaker `service` (`hdbits`, `torznab:<name>`), if in use.
+    pub fn by_service(&self, service: &str) -> Option<Indexer> {
+        let all = self.indexers.load();
+        all.iter().find(|i| i.breaker.name() == service).cloned()
     }
 
     /// Asks all indexers at once; failures become warnings, results are merged.
     pub async fn search(&self, query: &SearchQuery) -> SearchResult {
-        let answers = join_all(self.indexers.iter().map(|i| i.search(query))).await;
+        let indexers = self.indexers.load_full();
+        let answers = join_all(indexers.iter().map(|i| i.search(query))).await;
         let mut found = Vec::new();
         let mut warnings = Vec::new();
         for answer in answers {

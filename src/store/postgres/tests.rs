@@ -15,6 +15,17 @@ async fn library_conformance() {
 }
 
 #[tokio::test]
+async fn providers_conformance() {
+    let Some(db) = pg_harness::fresh_db().await else {
+        return;
+    };
+    let s = PostgresStore::open(&db.url, 2).await.unwrap();
+    crate::store::tests::conformance::providers_suite(&s).await;
+    drop(s);
+    db.drop_db().await;
+}
+
+#[tokio::test]
 async fn users_sessions_and_events() {
     let Some(db) = pg_harness::fresh_db().await else {
         return;

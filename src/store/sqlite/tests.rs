@@ -82,6 +82,12 @@ async fn library_conformance() {
 }
 
 #[tokio::test]
+async fn providers_conformance() {
+    let (_d, s) = store().await;
+    crate::store::tests::conformance::providers_suite(&s).await;
+}
+
+#[tokio::test]
 async fn users_sessions_and_events() {
     let (_d, s) = store().await;
     crate::store::tests::conformance::accounts_suite(&s, latest_version()).await;

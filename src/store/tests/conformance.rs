@@ -408,3 +408,34 @@ pub async fn accounts_suite(s: &dyn Store, latest: i64) {
     assert_eq!(s.schema_version().await.unwrap(), latest);
     s.ping().await.unwrap();
 }
+
+/// Providers (migration 5): names unique per kind, kind part of the key, ids never reused.
+pub async fn providers_suite(s: &dyn Store) {
+    let data = json!({"implementation": "Torznab", "fields": {"apiKey": "k"}});
+    let a = s.add_provider("indexer", "one", &data).await.unwrap();
+    // The same name under another kind is fine; twice under one kind is not.
+    s.add_provider("downloadclient", "one", &data)
+        .await
+        .unwrap();
+    let dup = s.add_provider("indexer", "one", &data).await.unwrap_err();
+    assert!(matches!(dup, StoreError::Constraint(_)), "{dup}");
+    let mut b = a.clone();
+    b.name = "renamed".into();
+    b.data = json!({"implementation": "Torznab", "priority": 5});
+    assert!(s.update_provider(&b).await.unwrap());
+    assert_eq!(s.providers("indexer").await.unwrap(), vec![b.clone()]);
+    // Deleting or changing through the wrong kind touches nothing.
+    assert!(!s.delete_provider("downloadclient", a.id).await.unwrap());
+    let mut wrong = b.clone();
+    wrong.kind = "metadata".into();
+    assert!(!s.update_provider(&wrong).await.unwrap());
+    assert!(s.delete_provider("indexer", a.id).await.unwrap());
+    assert!(s.providers("indexer").await.unwrap().is_empty());
+    let c = s.add_provider("indexer", "again", &data).await.unwrap();
+    assert!(
+        c.id > a.id + 1,
+        "ids are never reused: {} after {}",
+        c.id,
+        a.id
+    );
+}

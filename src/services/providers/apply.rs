@@ -1,0 +1,223 @@
+//! Puts the providers in force: the breaker registry follows them (a new Torznab indexer gets
+//! `torznab:<name>`, a removed one's breaker goes), the search service gets the indexers, the
+//! download service the highest-priority enabled client, and TMDB its key. Runs after every
+//! change through the API and every config reload; clients whose settings did not change are
+//! kept (with their caps cache and HDBits quota), so nothing is lost.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::config_view::{self, hdbits_api_url, qbittorrent_url, torznab_url};
+use super::model::{Provider, Source};
+use super::Providers;
+use crate::breaker::Registry;
+use crate::config::{Config, Secret, TorznabIndexer};
+use crate::services::downloads::ClientChoice;
+use crate::services::search::Indexer;
+
+/// What the last apply built, so an unchanged provider keeps its client.
+#[derive(Default)]
+pub(super) struct Built {
+    /// Breaker name → (settings fingerprint, indexer).
+    indexers: HashMap<String, (String, Indexer)>,
+    /// Fingerprint of the download client in use.
+    client: String,
+}
+
+/// Pushes the config's thresholds into the breakers (never touching state or counters),
+/// registers breakers for configured Torznab indexers and `extra` ones (added through the API),
+/// and drops a removed indexer's breaker so it no longer shows in health.
+pub fn sync_registry(registry: &Registry, cfg: &Config, extra: &[String]) {
+    let mut wanted = cfg.breaker_names();
+    wanted.extend(extra.iter().cloned());
+    for name in &wanted {
+        let Some(settings) = cfg.circuit_breakers.get(name) else {
+            continue;
+        };
+        if registry.get(name).is_some() {
+            if let Err(e) = registry.update_config(name, settings.clone()) {
+                tracing::error!(service = %name, error = %e, "breaker config not applied");
+            }
+        } else {
+            registry.register(name, settings.clone());
+        }
+    }
+    for b in registry.all() {
+        if !wanted.iter().any(|w| w == b.name()) && b.name().starts_with("torznab:") {
+            registry.remove(b.name());
+        }
+    }
+}
+
+/// The breaker an indexer provider is called through.
+pub fn breaker_name(p: &Provider) -> String {
+    if p.implementation == "HDBits" {
+        "hdbits".into()
+    } else {
+        format!("torznab:{}", p.name)
+    }
+}
+
+impl Providers {
+    /// Breakers of the Torznab indexers stored in the database.
+    fn extra_breakers(&self) -> Vec<String> {
+        let db = self.inner.db.read();
+        db.indexers
+            .iter()
+            .filter(|p| p.implementation == "Torznab")
+            .map(breaker_name)
+            .collect()
+    }
+
+    /// Brings breakers, search, downloads and TMDB in line with `cfg` and the stored providers.
+    pub(super) fn apply(&self, cfg: &Config) {
+        let mut built = self.inner.built.lock();
+        sync_registry(&self.inner.registry, cfg, &self.extra_breakers());
+        self.apply_indexers(cfg, &mut built);
+        self.apply_client(cfg, &mut built);
+        self.apply_tmdb(cfg);
+    }
+
+    fn apply_indexers(&self, cfg: &Config, built: &mut Built) {
+        let db = self.inner.db.read().indexers.clone();
+        let mut next = HashMap::new();
+        let mut list = Vec::new();
+        for p in config_view::indexers(cfg).into_iter().chain(db) {
+            if !p.searches() {
+                continue;
+            }
+            let name = breaker_name(&p);
+            let print = json!([
+                p.implementation,
+                p.fields,
+                cfg.hdbits.timeout_seconds,
+                cfg.hdbits.requests_per_hour,
+                p.name
+            ])
+            .to_string();
+            let indexer = match built.indexers.get(&name) {
+                Some((old, ix)) if *old == print => ix.clone(),
+                _ => match self.build_indexer(cfg, &p, &name) {
+                    Some(ix) => ix,
+                    None => continue,
+                },
+            };
+            next.insert(name, (print, indexer.clone()));
+            list.push(indexer);
+        }
+        built.indexers = next;
+        self.inner.search.set_indexers(list);
+    }
+
+    fn build_indexer(&self, cfg: &Config, p: &Provider, name: &str) -> Option<Indexer> {
+        let Some(breaker) = self.inner.registry.get(name) else {
+            tracing::error!(indexer = %p.name, "no circuit breaker for indexer; left out");
+            return None;
+        };
+        let f = &self.inner.factory;
+        let key = Secret::new(p.text("apiKey"));
+        Some(if p.implementation == "HDBits" {
+            let h = &cfg.hdbits;
+            let client = f.hdbits(
+                &hdbits_api_url(p),
+                &p.text("username"),
+                key,
+                Duration::from_secs(h.timeout_seconds),
+                h.requests_per_hour,
+            );
+            Indexer::hdbits(client, breaker)
+        } else {
+            let timeout = match p.source {
+                Source::Config => cfg
+                    .indexers
+                    .torznab
+                    .iter()
+                    .find(|i| i.name == p.name)
+                    .map(|i| i.timeout_seconds),
+                Source::Database => None,
+            }
+            .unwrap_or(TorznabIndexer::default().timeout_seconds);
+            let url = match p.source {
+                Source::Config => p.text("baseUrl"),
+                Source::Database => torznab_url(p),
+            };
+            let client = f.torznab(&p.name, &url, key, Duration::from_secs(timeout));
+            Indexer::torznab(client, breaker)
+        })
+    }
+
+    /// The download client in use: the enabled one with the best (lowest) priority; on a tie one
+    /// added through the API wins over the config file's, then the older. Without any, the
+    /// config's `[qbittorrent]` defaults (as before there was an API).
+    pub(super) fn chosen_client(&self, cfg: &Config) -> Option<Provider> {
+        let db = self.inner.db.read().clients.clone();
+        let mut all: Vec<Provider> = db
+            .into_iter()
+            .chain(config_view::download_clients(cfg))
+            .filter(|p| p.enable)
+            .collect();
+        all.sort_by_key(|p| (p.priority, p.source == Source::Config, p.id));
+        all.into_iter().next()
+    }
+
+    fn apply_client(&self, cfg: &Config, built: &mut Built) {
+        let q = &cfg.qbittorrent;
+        let chosen = self.chosen_client(cfg);
+        let print = match &chosen {
+            Some(p) if p.source == Source::Database => json!([p.id, p.fields]).to_string(),
+            _ => json!([q.url, q.username, q.password.expose(), q.category]).to_string(),
+        };
+        if print == built.client {
+            return;
+        }
+        let first = built.client.is_empty();
+        built.client = print;
+        let timeout = Duration::from_secs(q.timeout_seconds);
+        let choice = match chosen.filter(|p| p.source == Source::Database) {
+            Some(p) => {
+                let category = Some(p.text("movieCategory"))
+                    .filter(|c| !c.trim().is_empty())
+                    .unwrap_or_else(|| q.category.clone());
+                ClientChoice {
+                    client: self.inner.factory.qbittorrent(
+                        &qbittorrent_url(&p),
+                        &p.text("username"),
+                        Secret::new(p.text("password")),
+                        timeout,
+                    ),
+                    category,
+                    configured: true,
+                    start_paused: p.int("initialState") == Some(2),
+                }
+            }
+            // At start the client built from the config is already in place.
+            None if first => return,
+            None => ClientChoice {
+                client: self.inner.factory.qbittorrent(
+                    &q.url,
+                    &q.username,
+                    q.password.clone(),
+                    timeout,
+                ),
+                category: q.category.clone(),
+                configured: !q.username.is_empty(),
+                start_paused: false,
+            },
+        };
+        tracing::info!(url = %choice.client.base_url(), "download client in use changed");
+        self.inner.downloads.set_client(choice);
+    }
+
+    fn apply_tmdb(&self, cfg: &Config) {
+        let key = if cfg.tmdb.api_key.is_empty() {
+            self.inner.db.read().tmdb_key.clone().unwrap_or_default()
+        } else {
+            cfg.tmdb.api_key.clone()
+        };
+        if self.inner.tmdb.api_key() != key {
+            self.inner.tmdb.set_api_key(key);
+        }
+    }
+}
