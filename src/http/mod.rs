@@ -10,6 +10,7 @@ pub mod error;
 mod health;
 mod observability;
 mod openapi;
+mod schema_check;
 mod search;
 mod tmdb_settings;
 mod ui;

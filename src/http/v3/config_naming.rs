@@ -5,6 +5,7 @@
 use crate::auth::Principal;
 use crate::http::auth::require;
 use crate::http::body;
+use crate::http::schema_check;
 use crate::http::with_state;
 use crate::services::ServiceError;
 use crate::state::AppState;
@@ -32,6 +33,15 @@ impl Section {
         }
     }
 
+    /// The OpenAPI schema a PUT body is held to.
+    fn schema(self) -> &'static str {
+        match self {
+            Section::Naming => "NamingConfig",
+            Section::MediaManagement => "MediaManagementConfig",
+            Section::Host => "HostConfig",
+        }
+    }
+
     fn put(self, s: &AppState, body: &Value) -> Result<Value, ServiceError> {
         match self {
             Section::Naming => s.formats.update_naming(body),
@@ -52,6 +62,7 @@ async fn get(sec: Section, s: Arc<AppState>) -> Result<Resp, Rejection> {
 
 /// PUT applies what reelarr honours and answers the section (202, as Radarr).
 async fn put(sec: Section, s: Arc<AppState>, b: Value) -> Result<Resp, Rejection> {
+    schema_check::check(sec.schema(), &b)?;
     let v = sec.put(&s, &b)?;
     Ok(reply(&v, StatusCode::ACCEPTED))
 }

@@ -5,6 +5,7 @@ use crate::auth::Principal;
 use crate::domain::size_limits::MAX_RATE;
 use crate::http::auth::require;
 use crate::http::body;
+use crate::http::schema_check;
 use crate::http::with_state;
 use crate::services::formats::Definition;
 use crate::state::AppState;
@@ -54,6 +55,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(json_body())
         .and_then(
             |id: i64, _: Principal, s: Arc<AppState>, b: Value| async move {
+                schema_check::check("QualityDefinition", &b)?;
                 let d = s.formats.update_quality_definition(id, &b).await?;
                 Ok::<_, Rejection>(reply(&d.resource(), StatusCode::ACCEPTED))
             },
@@ -63,6 +65,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(auth())
         .and(json_body())
         .and_then(|_: Principal, s: Arc<AppState>, b: Value| async move {
+            schema_check::check_list("QualityDefinition", &b)?;
             let all = s.formats.update_quality_definitions(&b).await?;
             Ok::<_, Rejection>(reply(&list(&all), StatusCode::ACCEPTED))
         });
