@@ -1,7 +1,7 @@
 //! Movie title / year split and edition detection.
 
-use super::language::{is_multi, language_word};
-use super::quality_detect::{explicit_resolution, source_at, SrcWord};
+use super::language::{clear_language_word, is_multi};
+use super::quality_words::{explicit_resolution, source_at, SrcWord};
 use super::tokens::Tokens;
 use once_cell::sync::Lazy;
 use regex::Regex;
@@ -85,7 +85,7 @@ fn is_definite_marker(t: &Tokens, i: usize) -> bool {
 
 /// Words that end a title only when nothing better is known.
 fn is_soft_marker(w: &str, raw: &str) -> bool {
-    language_word(w, raw).is_some()
+    clear_language_word(w, raw).is_some()
         || is_multi(w)
         || matches!(
             w,
@@ -138,7 +138,12 @@ fn is_soft_marker(w: &str, raw: &str) -> bool {
                 | "hybrid"
                 | "open"
                 | "matte"
+                | "hq"
+                | "hfr"
+                | "doku"
+                | "convert"
         )
+        || (w.len() > 3 && w.ends_with("fps") && w.as_bytes()[0].is_ascii_digit())
         || (w.len() == 2 && w.starts_with('r') && w.as_bytes()[1].is_ascii_digit())
 }
 
@@ -164,7 +169,7 @@ pub(crate) fn anchors(t: &Tokens) -> Anchors {
     Anchors { stop, year_idx }
 }
 
-const EDITION_CORE: &str = r"(?:(?:Recut|Extended|Ultimate)[ ._-])?(?:Director.?s|Collector.?s|Theatrical|Ultimate|Extended|Despecialized|(?:Special|Rogue|Final|Assembly)[ ._-](?:Cut|Edition|Version)|\d{2,3}(?:th)?[ ._-]Anniversary)(?:[ ._-](?:Cut|Edition|Version))?(?:[ ._-](?:Extended|Uncensored|Remastered|Unrated|Uncut|IMAX|Fan[ ._-]?Edit))?|Uncensored|Remastered|Remaster|Unrated|Uncut|IMAX|Fan[ ._-]?Edit|Edition|Restored|[234]in1|Criterion(?:[ ._-]Collection)?";
+const EDITION_CORE: &str = r"(?:(?:Recut|Extended|Ultimate)[ ._-])?(?:Director.?s|Collector.?s|Theatrical|Ultimate|Extended|Despecialized|Director[ ._-]Cut|(?:Special|Rogue|Final|Assembly)[ ._-](?:Cut|Edition|Version)|\d{2,3}(?:th)?[ ._-]Anniversary)(?:[ ._-](?:Cut|Edition|Version))?(?:[ ._-](?:Extended|Uncensored|Remastered|Unrated|Uncut|IMAX|Fan[ ._-]?Edit))?|Uncensored|Remastered|Remaster|Unrated|Uncut|IMAX|Fan[ ._-]?Edit|Edition|Restored|[234]in1|Criterion(?:[ ._-]Collection)?";
 
 static EDITION: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(r"(?i)(?-u:\b)({EDITION_CORE})(?-u:\b)")).expect("valid regex")
@@ -174,9 +179,18 @@ static TRAILING_EDITION: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// Radarr-style edition text found in `tail` (dots replaced by spaces).
+/// Several editions (`Extended Cut Ultimate Edition`) are joined by a space.
 pub(crate) fn edition(tail: &str) -> Option<String> {
-    let m = EDITION.captures(tail)?.get(1)?;
-    Some(m.as_str().replace(['.', '_'], " "))
+    let tail = tail.replace('_', " ");
+    let mut parts: Vec<String> = Vec::new();
+    for c in EDITION.captures_iter(&tail).take(4) {
+        let Some(m) = c.get(1) else { continue };
+        let text = m.as_str().replace('.', " ");
+        if !parts.iter().any(|p| p.eq_ignore_ascii_case(&text)) {
+            parts.push(text);
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// The movie title and where the rest of the name begins.
@@ -211,7 +225,7 @@ pub(crate) fn split(t: &Tokens, a: &Anchors, group_tok: Option<usize>) -> TitleS
         let strip = if soft {
             is_soft_marker(w, t.raw(end - 1))
         } else {
-            language_word(w, t.raw(end - 1)).is_some() || is_multi(w) || w == "dl"
+            clear_language_word(w, t.raw(end - 1)).is_some() || is_multi(w) || w == "dl"
         };
         if strip {
             end -= 1;
@@ -241,6 +255,24 @@ pub(crate) fn split(t: &Tokens, a: &Anchors, group_tok: Option<usize>) -> TitleS
         year,
         tail_tok: end,
         tail_byte,
+    }
+}
+
+static AKA: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)\s+(?:aka|a\.k\.a\.?|/)\s+").expect("valid regex"));
+
+/// Radarr's `movieTitles`: the title split on `AKA` and ` / ` into the
+/// primary title and its alternatives (empty parts dropped).
+pub(crate) fn alternatives(title: &str) -> Vec<String> {
+    let parts: Vec<String> = AKA
+        .split(title)
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        vec![title.to_string()]
+    } else {
+        parts
     }
 }
 
