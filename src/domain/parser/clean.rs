@@ -32,7 +32,7 @@ const JUNK_TAGS: &[&str] = &[
 
 static WEBSITE_PREFIX: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?i)^(?:\[\s*[-a-z0-9]+(?:\.[a-z0-9]+)+\s*\][ ._-]*|www\.[-a-z0-9]+\.[a-z]{2,6}\b[ ._-]*)",
+        r"(?i)^(?:\[\s*[-a-z0-9]+(?:\.[a-z0-9]+)+\s*\][ ._-]*|www\.[-a-z0-9]+\.[a-z]{2,6}(?-u:\b)[ ._-]*|www[ .][a-z0-9]+[ .][a-z]{2,6} +- +)",
     )
     .expect("valid regex")
 });

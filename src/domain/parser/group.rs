@@ -10,7 +10,7 @@ use regex::Regex;
 
 static REPOST_SUFFIX: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?i)(?:-(?:RP|1|NZBGeek|Obfuscated|Obfuscation|Scrambled|sample|Pre|postbot|xpost|Rakuv[a-z0-9]*|WhiteRev|BUYMORE|AsRequested|AlternativeToRequested|GEROV|Z0iDS3N|Chamele0n|4P|4Planet|AlteZachen|RePACKPOST))+$",
+        r"(?i-u)(?:-(?:RP|1|NZBGeek|Obfuscated|Obfuscation|Scrambled|sample|Pre|postbot|xpost|Rakuv[a-z0-9]*|WhiteRev|BUYMORE|AsRequested|AlternativeToRequested|GEROV|Z0iDS3N|Chamele0n|4P|4Planet|AlteZachen|RePACKPOST))+$",
     )
     .expect("valid regex")
 });
@@ -18,7 +18,7 @@ static REPOST_SUFFIX: Lazy<Regex> = Lazy::new(|| {
 /// An encoder credit at the very end (`... x264-GRP by Someone`): it names
 /// a person, not the release group.
 static ENCODER_CREDIT: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)[\s._\[(-]+(?:encoded[\s._-]+|enc[\s._-]+|ripped[\s._-]+)?by[\s._-]+[\p{L}\p{N}_]+[\])]?$")
+    Regex::new(r"(?i-u)[ \t._\[(-]+(?:encoded[ \t._-]+|enc[ \t._-]+|ripped[ \t._-]+)?by[ \t._-]+[a-z0-9_]+[\])]?$")
         .expect("valid regex")
 });
 
@@ -26,7 +26,7 @@ static ENCODER_CREDIT: Lazy<Regex> = Lazy::new(|| {
 /// (including names with spaces).
 static EXCEPTION_GROUP: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?i)(?:^|[\s\[(._-])(Tigole|Joy|YIFY|YTS(?:\.[a-z]{2})?|FreetheFish|afm72|Anna|Bandi|Ghost|Kappa|MONOLITH|Qman|RZeroX|SAMPA|Silence|theincognito|t3nzin|Vyndros|HONE|Garshasp|Weasley|Natty|Panda|DarQ|RCVR|Bluespots|Sicario|QxR|LION|TAoE|r00t|ImE|Erie|Monkee|nickarad|GokiTAoE|UTR|Anime Time|Project Angel|Hakata Ramen|GiLG|SEV|YOGI|EDGE2020|HDO|DusIctv|DHD|CtrlHD|ADC|XZVN|RH|Kametsu|Celdra)[\])]",
+        r"(?i-u)(?:^|[ \t\[(._-])(Tigole|Joy|YIFY|YTS(?:\.[a-z]{2})?|FreetheFish|afm72|Anna|Bandi|Ghost|Kappa|MONOLITH|Qman|RZeroX|SAMPA|Silence|theincognito|t3nzin|Vyndros|HONE|Garshasp|Weasley|Natty|Panda|DarQ|RCVR|Bluespots|Sicario|QxR|LION|TAoE|r00t|ImE|Erie|Monkee|nickarad|GokiTAoE|UTR|Anime Time|Project Angel|Hakata Ramen|GiLG|SEV|YOGI|EDGE2020|HDO|DusIctv|DHD|CtrlHD|ADC|XZVN|RH|Kametsu|Celdra)[\])]",
     )
     .expect("valid regex")
 });
@@ -35,13 +35,13 @@ static EXCEPTION_GROUP: Lazy<Regex> = Lazy::new(|| {
 /// space, digits only or non-ASCII letters, so no generic rule finds them.
 static EXACT_GROUP: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?i)(?:^|[^\p{L}\p{N}])(KRaLiMaRKo|E\.N\.D|D-Z0N3|Koten_Gars|BluDragon|ZØNEHD|HQMUX|VARYG|YIFY|YTS\.(?:MX|LT|AG)|TMd|Eml HDTeam|LMain|DarQ|BEN THE MEN|TAoE|QxR|126811)(?:[^\p{L}\p{N}]|$)",
+        r"(?i)(?:^|[^A-Za-z0-9])(KRaLiMaRKo|E\.N\.D|D-Z0N3|Koten_Gars|BluDragon|ZØNEHD|HQMUX|VARYG|YIFY|YTS\.(?:MX|LT|AG)|TMd|Eml HDTeam|LMain|DarQ|BEN THE MEN|TAoE|QxR|126811)(?:[^A-Za-z0-9]|$)",
     )
     .expect("valid regex")
 });
 
 static BRACKET_GROUP: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?:[-._ ]|[\p{L}\p{N}])\[([\p{L}\p{N}]+)\]$").expect("valid regex"));
+    Lazy::new(|| Regex::new(r"(?:[-._ ]|[A-Za-z0-9])\[([^\[\]\t .,+&()]+)\]$").expect("valid regex"));
 
 /// Fansub groups that only release simulcast web rips, so their names
 /// mean WEB-DL even without a source word (Radarr's anime rule).
@@ -162,7 +162,8 @@ pub(crate) fn find(text: &str) -> Option<GroupHit> {
     }
     let c = BRACKET_GROUP.captures(text)?;
     let m = c.get(1)?;
-    if m.as_str().chars().all(|c| c.is_ascii_digit())
+    if !m.as_str().chars().all(char::is_alphanumeric)
+        || m.as_str().chars().all(|c| c.is_ascii_digit())
         || is_tech(m.as_str())
         || is_hashlike(m.as_str())
     {

@@ -107,7 +107,10 @@ pub fn parse_title(title: &str) -> ParsedRelease {
     let body = &cleaned.text[cleaned.body_start..];
     let mut t = Tokens::new(body);
 
-    let anchors = title::anchors(&t);
+    // `blow-how.to.be.single.2016...`: lower-case scene files start with
+    // the group and a dash.
+    let scene_prefix = scene_group_prefix(body);
+    let anchors = title::anchors(&t, usize::from(scene_prefix.is_some()));
     let region_tok = match anchors.year_idx {
         Some(y) if y < anchors.stop => y,
         _ if anchors.stop < t.len() => anchors.stop,
@@ -125,6 +128,9 @@ pub fn parse_title(title: &str) -> ParsedRelease {
             }
         }
         release_group = Some(hit.name);
+    }
+    if let Some(g) = scene_prefix {
+        release_group = Some(g.to_string());
     }
     if let Some(p) = cleaned
         .prefix
@@ -188,7 +194,9 @@ pub fn parse_title(title: &str) -> ParsedRelease {
         codec: media::codec(&t, from),
         hdr: media::hdr(&t, from),
         audio: media::audio(&t, from),
-        edition: title::edition(edition_text),
+        edition: title::edition(edition_text)
+            .or_else(|| title::abbreviated_edition(&t, anchors.year_idx))
+            .or_else(|| title::bracketed_edition(body)),
         languages: language::languages(&t, from),
         release_group,
         proper: flags.proper,
@@ -210,6 +218,23 @@ pub fn parse_title(title: &str) -> ParsedRelease {
             .filter(|m| m.as_str().bytes().any(|b| b.is_ascii_digit()))
             .map(|m| m.as_str().to_string()),
     }
+}
+
+/// The group of a lower-case scene file name (`grp-title.2016.1080p...`):
+/// no capitals, a dash after the first word, dots after that and no
+/// `-group` at the end (`spider-man.2002.1080p.bluray.x264-grp` keeps its
+/// title).
+fn scene_group_prefix(body: &str) -> Option<&str> {
+    if body.bytes().any(|b| b.is_ascii_uppercase()) || body.matches('-').count() != 1 {
+        return None;
+    }
+    let dash = body.find(|c: char| !c.is_ascii_alphanumeric())?;
+    if body.as_bytes()[dash] != b'-' || dash < 2 {
+        return None;
+    }
+    let rest = &body[dash + 1..];
+    let next_sep = rest.find(|c: char| !c.is_ascii_alphanumeric())?;
+    (rest.as_bytes()[next_sep] == b'.').then(|| &body[..dash])
 }
 
 /// Parse a file path the way Radarr's `ParseMoviePath` does: the file

@@ -260,3 +260,45 @@ fn language_codes() {
     assert_eq!(p.movie_title, "Dan in Real Life");
     assert_eq!(p.languages, [Language::English]);
 }
+
+#[test]
+fn leading_words_that_are_not_the_title() {
+    let p = parse_title("blow-how.to.be.single.2016.1080p.bluray.x264.mkv");
+    assert_eq!(p.movie_title, "how to be single");
+    assert_eq!(p.release_group.as_deref(), Some("blow"));
+    let p = parse_title("spider-man.2002.1080p.bluray.x264-grp");
+    assert_eq!(p.movie_title, "spider-man");
+    assert_eq!(p.release_group.as_deref(), Some("grp"));
+    let p = parse_title("h265 - HEVC Riddick Unrated Director Cut French 1080p DTS.mkv");
+    assert_eq!(p.movie_title, "Riddick");
+    let p = parse_title("www.Tamilblasters.party - The Wheel of Time (2021) 720p x264");
+    assert_eq!(p.movie_title, "The Wheel of Time");
+}
+
+#[test]
+fn abbreviated_editions_beside_the_year() {
+    let p = parse_title("Alien DC (1979) [1080p]");
+    assert_eq!(
+        (p.movie_title.as_str(), p.edition.as_deref()),
+        ("Alien", Some("Directors Cut"))
+    );
+    let p = parse_title("Aliens.SE.1986.BDRip.1080p");
+    assert_eq!(
+        (p.movie_title.as_str(), p.edition.as_deref()),
+        ("Aliens", Some("Special Edition"))
+    );
+    let p = parse_title("Requiem.For.A.Dream.2000.DC.1080p.BluRay.x264-GRP");
+    assert_eq!(p.edition.as_deref(), Some("Directors Cut"));
+    let p = parse_title(
+        "Batman V Superman Dawn of Justice 2016 Extended Cut Ultimate Edition HDRip x264 AC3-DaDDy",
+    );
+    assert_eq!(p.edition.as_deref(), Some("Extended Cut Ultimate Edition"));
+}
+
+#[test]
+fn editions_in_brackets_inside_the_title() {
+    let p = parse_title("Queen - A Kind of Magic (Alternative Extended Version) 2CD 2014");
+    assert_eq!(p.edition.as_deref(), Some("Extended Version"));
+    let p = parse_title("Movie.Name.VR.180.SBS.1080p.mkv");
+    assert_eq!(p.movie_title, "Movie Name");
+}
