@@ -40,8 +40,9 @@ static EXACT_GROUP: Lazy<Regex> = Lazy::new(|| {
     .expect("valid regex")
 });
 
-static BRACKET_GROUP: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?:[-._ ]|[A-Za-z0-9])\[([^\[\]\t .,+&()]+)\]$").expect("valid regex"));
+static BRACKET_GROUP: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?:[-._ ]|[A-Za-z0-9])\[([^\[\]\t .,+&()]+)\]$").expect("valid regex")
+});
 
 /// Fansub groups that only release simulcast web rips, so their names
 /// mean WEB-DL even without a source word (Radarr's anime rule).

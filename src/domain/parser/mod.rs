@@ -182,8 +182,13 @@ pub fn parse_title(title: &str) -> ParsedRelease {
     };
 
     let movie_titles = title::alternatives(&split.title);
+    let movie_title = if movie_titles.len() == 1 {
+        split.title
+    } else {
+        movie_titles.first().cloned().unwrap_or_default()
+    };
     ParsedRelease {
-        movie_title: movie_titles.first().cloned().unwrap_or_default(),
+        movie_title,
         movie_titles,
         year: split.year,
         resolution,
@@ -212,7 +217,11 @@ pub fn parse_title(title: &str) -> ParsedRelease {
             .and_then(|c| c.get(1))
             .and_then(|m| m.as_str().parse().ok()),
         release_hash: HASH
-            .captures_iter(capped)
+            .captures_iter(if capped.contains(['[', '(']) {
+                capped
+            } else {
+                ""
+            })
             .last()
             .and_then(|c| c.get(1))
             .filter(|m| m.as_str().bytes().any(|b| b.is_ascii_digit()))

@@ -225,7 +225,11 @@ static TRAILING_EDITION: Lazy<Regex> = Lazy::new(|| {
 /// Radarr-style edition text found in `tail` (dots replaced by spaces).
 /// Several editions (`Extended Cut Ultimate Edition`) are joined by a space.
 pub(crate) fn edition(tail: &str) -> Option<String> {
-    let tail = tail.replace('_', " ");
+    let tail: std::borrow::Cow<str> = if tail.contains('_') {
+        tail.replace('_', " ").into()
+    } else {
+        tail.into()
+    };
     let mut parts: Vec<String> = Vec::new();
     for c in EDITION.captures_iter(&tail).take(4) {
         let Some(m) = c.get(1) else { continue };
@@ -332,6 +336,15 @@ static AKA: Lazy<Regex> =
 /// Radarr's `movieTitles`: the title split on `AKA` and ` / ` into the
 /// primary title and its alternatives (empty parts dropped).
 pub(crate) fn alternatives(title: &str) -> Vec<String> {
+    let has = |needle: &[u8]| {
+        title
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if !title.contains('/') && !has(b" aka ") && !has(b"a.k.a") {
+        return vec![title.to_string()];
+    }
     let parts: Vec<String> = AKA
         .split(title)
         .map(|p| p.trim().to_string())
