@@ -1,4 +1,5 @@
-//! Parser throughput: titles per second over the acceptance fixture.
+//! Parser throughput: titles per second over the acceptance fixture and
+//! the guessit corpus (real-world names nobody tuned the parser for).
 //!
 //! Run with `cargo bench --bench parser`; criterion reports the rate as
 //! `thrpt: ... Kelem/s` (one element = one release title).
@@ -7,13 +8,15 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use reelarr::domain::parser::parse_title;
 
 const FIXTURE: &str = include_str!("../tests/fixtures/release-titles.tsv");
+const GUESSIT: &str = include_str!("../tests/fixtures/parser/guessit-movies.tsv");
 
 fn fixture_titles() -> Vec<&'static str> {
-    FIXTURE
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| l.split('\t').next())
-        .collect()
+    let rows = |text: &'static str, col: usize| {
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(move |l| l.split('\t').nth(col))
+    };
+    rows(FIXTURE, 0).chain(rows(GUESSIT, 1)).collect()
 }
 
 fn bench_parse(c: &mut Criterion) {

@@ -4,6 +4,8 @@
 //! header) is parsed; each checked column counts as one field.  The test
 //! prints every miss and requires >= 98 % of fields right over >= 200 titles.
 
+mod guessit;
+
 use reelarr::domain::parser::{parse_title, ParsedRelease};
 
 const FIXTURE: &str = include_str!("../fixtures/release-titles.tsv");

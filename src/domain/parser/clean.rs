@@ -22,7 +22,7 @@ pub(crate) fn cap(s: &str, max: usize) -> &str {
 const EXTENSIONS: &[&str] = &[
     "mkv", "mp4", "avi", "m4v", "wmv", "mov", "ts", "m2ts", "mts", "mpg", "mpeg", "iso", "img",
     "vob", "flv", "webm", "ogm", "3gp", "wtv", "rmvb", "asf", "strm", "par2", "nzb", "torrent",
-    "rar",
+    "rar", "mk3d", "divx", "ogv", "m2v", "rm",
 ];
 
 const JUNK_TAGS: &[&str] = &[
@@ -32,7 +32,7 @@ const JUNK_TAGS: &[&str] = &[
 
 static WEBSITE_PREFIX: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?i)^(?:\[\s*[-a-z0-9]+(?:\.[a-z0-9]+)+\s*\][ ._-]*|www\.[-a-z0-9]+\.[a-z]{2,4}[ ._-]*)",
+        r"(?i)^(?:\[\s*[-a-z0-9]+(?:\.[a-z0-9]+)+\s*\][ ._-]*|www\.[-a-z0-9]+\.[a-z]{2,6}(?-u:\b)[ ._-]*|www[ .][a-z0-9]+[ .][a-z]{2,6} +- +)",
     )
     .expect("valid regex")
 });
@@ -43,8 +43,8 @@ pub(crate) struct Cleaned {
     pub text: String,
     /// Byte offset in `text` where the movie name starts (after `[..]` prefixes).
     pub body_start: usize,
-    /// The file had an `.iso` extension (a disc image).
-    pub iso: bool,
+    /// Lower-cased file extension, when the name ends in a known one.
+    pub ext: Option<String>,
     /// First `[prefix]` bracket, anime-style release group candidate.
     pub prefix: Option<String>,
 }
@@ -68,11 +68,11 @@ fn is_junk_tag(content: &str) -> bool {
 /// `[request]` brackets.
 pub(crate) fn clean(input: &str) -> Cleaned {
     let mut s: &str = input.trim();
-    let mut iso = false;
+    let mut extension = None;
     if let Some(dot) = s.rfind('.') {
         let ext = &s[dot + 1..];
         if (2..=7).contains(&ext.len()) && EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
-            iso = ext.eq_ignore_ascii_case("iso") || ext.eq_ignore_ascii_case("img");
+            extension = Some(ext.to_ascii_lowercase());
             s = &s[..dot];
         }
     }
@@ -111,7 +111,7 @@ pub(crate) fn clean(input: &str) -> Cleaned {
     Cleaned {
         text,
         body_start,
-        iso,
+        ext: extension,
         prefix,
     }
 }

@@ -3,27 +3,55 @@
 //! a known bracketed group (`[YTS.MX]`, `(... Tigole)`), `[GROUP]` at the
 //! end, or an anime-style `[Group]` prefix.
 
-use super::language::language_word;
-use super::quality_detect::explicit_resolution;
+use super::language::clear_language_word;
+use super::quality_words::explicit_resolution;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
 static REPOST_SUFFIX: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?i)(?:-(?:RP|1|NZBGeek|Obfuscated|Obfuscation|Scrambled|sample|Pre|postbot|xpost|Rakuv[a-z0-9]*|WhiteRev|BUYMORE|AsRequested|AlternativeToRequested|GEROV|Z0iDS3N|Chamele0n|4P|4Planet|AlteZachen))+$",
+        r"(?i-u)(?:-(?:RP|1|NZBGeek|Obfuscated|Obfuscation|Scrambled|sample|Pre|postbot|xpost|Rakuv[a-z0-9]*|WhiteRev|BUYMORE|AsRequested|AlternativeToRequested|GEROV|Z0iDS3N|Chamele0n|4P|4Planet|AlteZachen|RePACKPOST))+$",
     )
     .expect("valid regex")
 });
 
+/// An encoder credit at the very end (`... x264-GRP by Someone`): it names
+/// a person, not the release group.
+static ENCODER_CREDIT: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i-u)[ \t._\[(-]+(?:encoded[ \t._-]+|enc[ \t._-]+|ripped[ \t._-]+)?by[ \t._-]+[a-z0-9_]+[\])]?$")
+        .expect("valid regex")
+});
+
+/// Groups Radarr knows that end with `Group)` or `Group]` instead of `-Group`
+/// (including names with spaces).
 static EXCEPTION_GROUP: Lazy<Regex> = Lazy::new(|| {
     Regex::new(
-        r"(?i)(?:^|[\s\[(.-])(Tigole|Joy|YIFY|YTS(?:\.[a-z]{2})?|FreetheFish|afm72|Anna|Bandi|Ghost|Kappa|MONOLITH|Qman|RZeroX|SAMPA|Silence|theincognito|t3nzin|Vyndros|HONE|Garshasp|Weasley|Natty|Panda|DarQ|RCVR|Bluespots|Sicario|QxR|LION|TAoE|r00t|ImE|Erie|Monkee|nickarad|GokiTAoE)[\])]|(?:^|[^A-Za-z0-9])(KRaLiMaRKo|E\.N\.D|D-Z0N3)(?:[^A-Za-z0-9]|$)",
+        r"(?i-u)(?:^|[ \t\[(._-])(Tigole|Joy|YIFY|YTS(?:\.[a-z]{2})?|FreetheFish|afm72|Anna|Bandi|Ghost|Kappa|MONOLITH|Qman|RZeroX|SAMPA|Silence|theincognito|t3nzin|Vyndros|HONE|Garshasp|Weasley|Natty|Panda|DarQ|RCVR|Bluespots|Sicario|QxR|LION|TAoE|r00t|ImE|Erie|Monkee|nickarad|GokiTAoE|UTR|Anime Time|Project Angel|Hakata Ramen|GiLG|SEV|YOGI|EDGE2020|HDO|DusIctv|DHD|CtrlHD|ADC|XZVN|RH|Kametsu|Celdra)[\])]",
     )
     .expect("valid regex")
 });
 
-static BRACKET_GROUP: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"[-._ ]\[([A-Za-z0-9]+)\]$").expect("valid regex"));
+/// Groups Radarr recognises anywhere, whose names hold a dash, a dot, a
+/// space, digits only or non-ASCII letters, so no generic rule finds them.
+static EXACT_GROUP: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?i)(?:^|[^A-Za-z0-9])(KRaLiMaRKo|E\.N\.D|D-Z0N3|Koten_Gars|BluDragon|ZØNEHD|HQMUX|VARYG|YIFY|YTS\.(?:MX|LT|AG)|TMd|Eml HDTeam|LMain|DarQ|BEN THE MEN|TAoE|QxR|126811)(?:[^A-Za-z0-9]|$)",
+    )
+    .expect("valid regex")
+});
+
+static BRACKET_GROUP: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?:[-._ ]|[A-Za-z0-9])\[([^\[\]\t .,+&()]+)\]$").expect("valid regex")
+});
+
+/// Fansub groups that only release simulcast web rips, so their names
+/// mean WEB-DL even without a source word (Radarr's anime rule).
+pub(crate) fn is_web_fansub(group: &str) -> bool {
+    matches!(
+        group.to_ascii_lowercase().as_str(),
+        "subsplease" | "erai-raws" | "horriblesubs" | "subsplus" | "tsundere-raws" | "asw"
+    )
+}
 
 /// A detected group and its byte range in the searched text.
 pub(crate) struct GroupHit {
@@ -36,7 +64,7 @@ pub(crate) struct GroupHit {
 fn is_tech(w: &str) -> bool {
     let l = w.to_ascii_lowercase();
     (explicit_resolution(&l).is_some() && l.bytes().any(|b| b.is_ascii_digit()))
-        || language_word(&l, w).is_some()
+        || clear_language_word(&l, w).is_some()
         || matches!(
             l.as_str(),
             "dl" | "rip"
@@ -45,7 +73,6 @@ fn is_tech(w: &str) -> bool {
                 | "ma"
                 | "es"
                 | "hra"
-                | "hr"
                 | "disk"
                 | "ts"
                 | "tc"
@@ -119,9 +146,11 @@ fn is_tech(w: &str) -> bool {
 pub(crate) fn find(text: &str) -> Option<GroupHit> {
     let end = REPOST_SUFFIX.find(text).map_or(text.len(), |m| m.start());
     let text = &text[..end];
+    let end = ENCODER_CREDIT.find(text).map_or(text.len(), |m| m.start());
+    let text = &text[..end];
 
-    if let Some(c) = EXCEPTION_GROUP.captures_iter(text).last() {
-        if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+    for re in [&*EXACT_GROUP, &*EXCEPTION_GROUP] {
+        if let Some(m) = re.captures_iter(text).last().and_then(|c| c.get(1)) {
             return Some(GroupHit {
                 name: m.as_str().to_string(),
                 start: m.start(),
@@ -129,7 +158,48 @@ pub(crate) fn find(text: &str) -> Option<GroupHit> {
             });
         }
     }
+    if let Some(hit) = dash_group(text) {
+        return Some(hit);
+    }
+    let c = BRACKET_GROUP.captures(text)?;
+    let m = c.get(1)?;
+    if !m.as_str().chars().all(char::is_alphanumeric)
+        || m.as_str().chars().all(|c| c.is_ascii_digit())
+        || is_tech(m.as_str())
+        || is_hashlike(m.as_str())
+    {
+        return None;
+    }
+    Some(GroupHit {
+        name: m.as_str().to_string(),
+        start: m.start(),
+        end: m.end(),
+    })
+}
 
+/// Radarr's invalid groups: episode-like `S01`/`E02` and 8-digit hex
+/// hashes (`[ABCD1234]`).
+fn is_hashlike(w: &str) -> bool {
+    let b = w.as_bytes();
+    let episode = b.len() >= 2
+        && matches!(b[0], b's' | b'S' | b'e' | b'E')
+        && b[1..].iter().all(u8::is_ascii_digit);
+    let hash =
+        b.len() == 8 && b.iter().all(u8::is_ascii_hexdigit) && b.iter().any(u8::is_ascii_digit);
+    episode || hash
+}
+
+/// Length in bytes of the word (letters and digits, any script) at the
+/// start of `s`.
+fn word_len(s: &str) -> usize {
+    s.char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(s.len(), |(i, _)| i)
+}
+
+/// Radarr's `-GROUP` rule: the last dash-word that is no technical word and
+/// has no resolution after it; `-Part-Two` at the very end is one group.
+fn dash_group(text: &str) -> Option<GroupHit> {
     let bytes = text.as_bytes();
     let lower = text.to_ascii_lowercase();
     let mut best: Option<(usize, usize)> = None;
@@ -138,24 +208,18 @@ pub(crate) fn find(text: &str) -> Option<GroupHit> {
         // "... 7.1 - QxR": a spaced dash right before the final word.
         if p > 0 && bytes[p - 1] == b' ' && bytes.get(s) == Some(&b' ') {
             let skip = bytes[s..].iter().take_while(|b| **b == b' ').count();
-            let word = bytes[s + skip..]
-                .iter()
-                .take_while(|b| b.is_ascii_alphanumeric())
-                .count();
+            let word = word_len(&text[s + skip..]);
             if word == 0 || s + skip + word != bytes.len() {
                 continue;
             }
             s += skip;
         }
-        let e = s + bytes[s..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if e - s < 2 {
+        let e = s + word_len(&text[s..]);
+        if text[s..e].chars().count() < 2 {
             continue;
         }
         let cand = &text[s..e];
-        if cand.bytes().all(|b| b.is_ascii_digit()) || is_tech(cand) {
+        if cand.bytes().all(|b| b.is_ascii_digit()) || is_tech(cand) || is_hashlike(cand) {
             continue;
         }
         let rest = &lower[e..];
@@ -167,23 +231,32 @@ pub(crate) fn find(text: &str) -> Option<GroupHit> {
         }
         best = Some((s, e));
     }
-    if let Some((s, e)) = best {
-        return Some(GroupHit {
-            name: text[s..e].to_string(),
-            start: s,
-            end: e,
-        });
-    }
-
-    let c = BRACKET_GROUP.captures(text)?;
-    let m = c.get(1)?;
-    if m.as_str().bytes().all(|b| b.is_ascii_digit()) || is_tech(m.as_str()) {
-        return None;
+    let (mut s, e) = best?;
+    // `-Erai-raws` / `-DEFLATE-HORROR`: two dash-joined words ending the name.
+    if e == text.len() && s >= 2 && bytes[s - 1] == b'-' {
+        let before = &text[..s - 1];
+        let first = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric())
+            .last()
+            .map(|(i, _)| i);
+        if let Some(f) = first {
+            let w = &before[f..];
+            if f >= 1
+                && bytes[f - 1] == b'-'
+                && w.chars().count() >= 2
+                && !w.bytes().all(|b| b.is_ascii_digit())
+                && !is_tech(w)
+            {
+                s = f;
+            }
+        }
     }
     Some(GroupHit {
-        name: m.as_str().to_string(),
-        start: m.start(),
-        end: m.end(),
+        name: text[s..e].to_string(),
+        start: s,
+        end: e,
     })
 }
 

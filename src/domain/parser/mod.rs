@@ -12,11 +12,14 @@ mod group;
 mod language;
 mod media;
 mod quality_detect;
+mod quality_words;
 mod title;
 mod tokens;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_classes;
 
 pub use language::Language;
 pub use media::{Audio, Codec, HdrFormat};
@@ -32,8 +35,12 @@ use tokens::Tokens;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ParsedRelease {
-    /// Movie title with separators turned into spaces, cut before the year.
+    /// Movie title with separators turned into spaces, cut before the year
+    /// (the first of [`Self::movie_titles`]).
     pub movie_title: String,
+    /// Every title the name gives, split on `AKA` and ` / ` (Radarr's
+    /// `movieTitles`); never empty when the title is not.
+    pub movie_titles: Vec<String>,
     /// Release year, when the name has one.
     pub year: Option<u16>,
     /// Vertical resolution: the quality's, or the name's own for qualities
@@ -71,6 +78,9 @@ pub struct ParsedRelease {
     pub imdb_id: Option<String>,
     /// TMDb id embedded in the name (`{tmdb-1234}`).
     pub tmdb_id: Option<u32>,
+    /// CRC-style release hash in brackets (`[ABCD1234]`), as anime
+    /// releases carry it (Radarr's `releaseHash`).
+    pub release_hash: Option<String>,
 }
 
 impl ParsedRelease {
@@ -85,6 +95,8 @@ impl ParsedRelease {
 
 static IMDB: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)(?-u:\b)(tt\d{7,8})(?-u:\b)").expect("valid regex"));
+static HASH: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"[\[(]([0-9A-Fa-f]{8})[\])]").expect("valid regex"));
 static TMDB: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)tmdb(?:id)?-(\d{1,9})").expect("valid regex"));
 
@@ -95,7 +107,10 @@ pub fn parse_title(title: &str) -> ParsedRelease {
     let body = &cleaned.text[cleaned.body_start..];
     let mut t = Tokens::new(body);
 
-    let anchors = title::anchors(&t);
+    // `blow-how.to.be.single.2016...`: lower-case scene files start with
+    // the group and a dash.
+    let scene_prefix = scene_group_prefix(body);
+    let anchors = title::anchors(&t, usize::from(scene_prefix.is_some()));
     let region_tok = match anchors.year_idx {
         Some(y) if y < anchors.stop => y,
         _ if anchors.stop < t.len() => anchors.stop,
@@ -114,6 +129,9 @@ pub fn parse_title(title: &str) -> ParsedRelease {
         }
         release_group = Some(hit.name);
     }
+    if let Some(g) = scene_prefix {
+        release_group = Some(g.to_string());
+    }
     if let Some(p) = cleaned
         .prefix
         .as_deref()
@@ -124,13 +142,24 @@ pub fn parse_title(title: &str) -> ParsedRelease {
 
     let split = title::split(&t, &anchors, group_tok);
     let from = split.tail_tok;
-    let facts = quality_detect::gather(&t, from);
-    let quality = quality_detect::decide(
-        &facts,
-        capped.contains("[WEBDL]"),
-        capped.contains("[HDTV]"),
-        cleaned.iso,
-    );
+    let mut facts = quality_detect::gather(&t, from);
+    if facts.source.is_none() && from > 1 {
+        // The title swallowed the whole name (no year, no clear marker):
+        // Radarr reads quality from the whole name, so look again.
+        let all = quality_detect::gather(&t, 1);
+        facts.source = all.source;
+        facts.resolution = facts.resolution.or(all.resolution);
+    }
+    if let Some(tag) = cleaned.prefix.as_deref() {
+        facts.absorb_prefix(quality_detect::gather(&Tokens::new(tag), 0));
+    }
+    let hints = quality_detect::Hints {
+        bracket_webdl: capped.contains("[WEBDL]"),
+        bracket_hdtv: capped.contains("[HDTV]"),
+        ext: cleaned.ext.as_deref(),
+        web_fansub: release_group.as_deref().is_some_and(group::is_web_fansub),
+    };
+    let quality = quality_detect::decide(&facts, &hints);
     let named_res = facts
         .resolution
         .or(if facts.implied_uhd { Some(2160) } else { None });
@@ -152,8 +181,15 @@ pub fn parse_title(title: &str) -> ParsedRelease {
         _ => tail,
     };
 
+    let movie_titles = title::alternatives(&split.title);
+    let movie_title = if movie_titles.len() == 1 {
+        split.title
+    } else {
+        movie_titles.first().cloned().unwrap_or_default()
+    };
     ParsedRelease {
-        movie_title: split.title,
+        movie_title,
+        movie_titles,
         year: split.year,
         resolution,
         source: quality.source,
@@ -163,7 +199,9 @@ pub fn parse_title(title: &str) -> ParsedRelease {
         codec: media::codec(&t, from),
         hdr: media::hdr(&t, from),
         audio: media::audio(&t, from),
-        edition: title::edition(edition_text),
+        edition: title::edition(edition_text)
+            .or_else(|| title::abbreviated_edition(&t, anchors.year_idx))
+            .or_else(|| title::bracketed_edition(body)),
         languages: language::languages(&t, from),
         release_group,
         proper: flags.proper,
@@ -178,6 +216,62 @@ pub fn parse_title(title: &str) -> ParsedRelease {
             .captures(capped)
             .and_then(|c| c.get(1))
             .and_then(|m| m.as_str().parse().ok()),
+        release_hash: HASH
+            .captures_iter(if capped.contains(['[', '(']) {
+                capped
+            } else {
+                ""
+            })
+            .last()
+            .and_then(|c| c.get(1))
+            .filter(|m| m.as_str().bytes().any(|b| b.is_ascii_digit()))
+            .map(|m| m.as_str().to_string()),
+    }
+}
+
+/// The group of a lower-case scene file name (`grp-title.2016.1080p...`):
+/// no capitals, a dash after the first word, dots after that and no
+/// `-group` at the end (`spider-man.2002.1080p.bluray.x264-grp` keeps its
+/// title).
+fn scene_group_prefix(body: &str) -> Option<&str> {
+    if body.bytes().any(|b| b.is_ascii_uppercase()) || body.matches('-').count() != 1 {
+        return None;
+    }
+    let dash = body.find(|c: char| !c.is_ascii_alphanumeric())?;
+    if body.as_bytes()[dash] != b'-' || dash < 2 {
+        return None;
+    }
+    let rest = &body[dash + 1..];
+    let next_sep = rest.find(|c: char| !c.is_ascii_alphanumeric())?;
+    (rest.as_bytes()[next_sep] == b'.').then(|| &body[..dash])
+}
+
+/// Parse a file path the way Radarr's `ParseMoviePath` does: the file
+/// name first; when that names no year (Radarr's parse "fails"), the
+/// folder name followed by the file name, then the folder name alone
+/// with the file's extension.  Scene files are often abbreviated
+/// (`wthd-cab.avi`) while their folder carries the full release name, so
+/// when no candidate names a year the longer of the two names is used.
+pub fn parse_path(path: &str) -> ParsedRelease {
+    let mut parts = path.rsplit(['/', '\\']).filter(|p| !p.is_empty());
+    let file = parts.next().unwrap_or(path);
+    let parsed = parse_title(file);
+    let Some(dir) = parts.next() else {
+        return parsed;
+    };
+    if parsed.year.is_some() {
+        return parsed;
+    }
+    let joined = parse_title(&format!("{dir} {file}"));
+    if joined.year.is_some() {
+        return joined;
+    }
+    let ext = file.rfind('.').map_or("", |i| &file[i..]);
+    let folder = parse_title(&format!("{dir}{ext}"));
+    if folder.year.is_some() || dir.len() > file.len() - ext.len() {
+        folder
+    } else {
+        parsed
     }
 }
 

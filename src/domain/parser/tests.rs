@@ -223,7 +223,7 @@ fn degenerate_inputs() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::clients::http::fuzz_cases(200), ..ProptestConfig::default() })]
 
     #[test]
     fn never_panics_on_any_printable(s in "\\PC*") {

@@ -57,14 +57,14 @@ pub fn resource(title: &str) -> Value {
 /// Radarr's ParsedMovieInfo.
 pub fn parsed_movie_info(title: &str, p: &ParsedRelease) -> Value {
     json!({
-        "movieTitles": [p.movie_title],
+        "movieTitles": p.movie_titles,
         "originalTitle": title,
         "releaseTitle": title,
         "simpleReleaseTitle": title,
         "quality": p.quality_model(),
         "languages": p.languages,
         "releaseGroup": p.release_group,
-        "releaseHash": "",
+        "releaseHash": p.release_hash.clone().unwrap_or_default(),
         "edition": p.edition.clone().unwrap_or_default(),
         "year": p.year.unwrap_or(0),
         "imdbId": p.imdb_id.clone().unwrap_or_default(),
