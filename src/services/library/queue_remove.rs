@@ -128,14 +128,19 @@ impl LibraryService {
         Ok(items.len())
     }
 
-    /// Blocklists one removed item and records Radarr's `downloadFailed` event.
+    /// Blocklists one removed item and records Radarr's `downloadFailed` event. A grab whose
+    /// movie has been deleted since is blocklisted without one (no dangling reference).
     async fn blocklist_item(&self, i: &Item) -> Result<()> {
+        let movie_id = match i.movie_id {
+            Some(id) => self.store.movie(id).await?.map(|m| m.id),
+            None => None,
+        };
         let quality = serde_json::to_value(parse_title(&i.title).quality_model())
             .unwrap_or_else(|_| json!({}));
         self.store
             .add_blocklist(&BlocklistEntry {
                 id: 0,
-                movie_id: i.movie_id,
+                movie_id,
                 source_title: i.title.clone(),
                 guid: None,
                 info_hash: Some(i.hash.to_ascii_lowercase()),
@@ -145,7 +150,7 @@ impl LibraryService {
             .await?;
         self.store
             .add_history(&NewHistory {
-                movie_id: i.movie_id,
+                movie_id,
                 event_type: HistoryEventType::DownloadFailed.as_str().into(),
                 source_title: i.title.clone(),
                 quality,
