@@ -183,6 +183,20 @@ impl From<ServiceError> for ApiError {
                 .with("service", "database")
                 .retry_after(retry_after_seconds)
             }
+            ServiceError::Unavailable {
+                service,
+                retry_after_seconds,
+                detail,
+            } => {
+                tracing::warn!(error = %detail, "{service} unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "service_unavailable",
+                    format!("{service} is unavailable right now; nothing was changed, try again shortly"),
+                )
+                .with("service", service)
+                .retry_after(retry_after_seconds)
+            }
             ServiceError::DiskFull { what, detail } => ApiError::disk_full(what, &detail),
             ServiceError::Database(detail) => {
                 tracing::error!(error = %detail, "database error");

@@ -21,6 +21,7 @@
 //! torrent) dead-letter at once.
 
 mod reconcile;
+mod remove;
 mod send;
 #[cfg(test)]
 mod tests;

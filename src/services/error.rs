@@ -28,6 +28,14 @@ pub enum ServiceError {
         retry_after_seconds: u64,
         detail: String,
     },
+    /// An outside service the request needs (`qbittorrent`) cannot be reached right now
+    /// (breaker open, timeout, refusal); nothing was changed. The detail is logged, never sent.
+    #[error("{service} is unavailable: {detail}")]
+    Unavailable {
+        service: &'static str,
+        retry_after_seconds: u64,
+        detail: String,
+    },
     /// The disk holding `what` ("the database") is full: writes fail until space is freed.
     /// The detail is logged, never sent.
     #[error("the disk holding {what} is full: {detail}")]

@@ -53,6 +53,15 @@ impl Tracker {
         self.latest.lock().clone()
     }
 
+    /// Drops `hashes` from the latest snapshot: they were just removed from qBittorrent, so the
+    /// queue must not show them until the next poll.
+    pub fn forget(&self, hashes: &[String]) {
+        self.latest
+            .lock()
+            .items
+            .retain(|i| !hashes.iter().any(|h| h.eq_ignore_ascii_case(&i.hash)));
+    }
+
     /// Polls once, records the outcome and reconciles the journal's sent grabs with it.
     pub async fn poll_once(&self, downloads: &Downloads) {
         let started = Utc::now();

@@ -189,4 +189,7 @@ impl LibraryStore for GuardedStore {
     async fn blocklist(&self, movie_id: Option<i64>) -> StoreResult<Vec<BlocklistEntry>> {
         self.guard(self.inner().blocklist(movie_id)).await
     }
+    async fn delete_blocklist(&self, id: i64) -> StoreResult<bool> {
+        self.guard(self.inner().delete_blocklist(id)).await
+    }
 }

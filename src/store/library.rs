@@ -103,4 +103,6 @@ pub trait LibraryStore: Send + Sync {
 
     async fn add_blocklist(&self, entry: &BlocklistEntry) -> StoreResult<BlocklistEntry>;
     async fn blocklist(&self, movie_id: Option<i64>) -> StoreResult<Vec<BlocklistEntry>>;
+    /// Deletes blocklist entry `id` (the release may be grabbed again); `false` when unknown.
+    async fn delete_blocklist(&self, id: i64) -> StoreResult<bool>;
 }

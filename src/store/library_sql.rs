@@ -393,4 +393,9 @@ impl<B: SqlBackend> LibraryStore for B {
         )
         .await
     }
+
+    async fn delete_blocklist(&self, id: i64) -> StoreResult<bool> {
+        let sql = "DELETE FROM blocklist WHERE id = $1";
+        Ok(self.exec(sql.into(), args![id]).await? > 0)
+    }
 }

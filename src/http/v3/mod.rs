@@ -1,15 +1,18 @@
 //! The Radarr-compatible `/api/v3` surface.
 
+mod blocklist;
 mod calendar;
 mod command;
 mod config_naming;
 mod customformat;
 mod diskspace;
+mod editor;
 mod exclusions;
 mod health;
 mod history;
 mod lookup;
 pub mod movie_resource;
+mod moviefile;
 mod movies;
 pub mod paging;
 pub mod params;
@@ -18,6 +21,7 @@ pub mod provider_resource;
 mod providers;
 mod qualitydefinition;
 mod queue;
+mod queue_remove;
 mod release;
 mod settings;
 mod system;
@@ -25,6 +29,7 @@ mod wanted;
 
 use crate::state::AppState;
 use std::sync::Arc;
+use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection};
 
 /// Every `/api/v3` route. Each module's group is boxed (one static type per group), which keeps
@@ -66,6 +71,23 @@ pub fn routes(
         .unify()
         .or(providers::routes(state.clone()).boxed())
         .unify()
-        .or(movies::routes(state).boxed())
+        .or(movies::routes(state.clone()).boxed())
         .unify()
+        // Boxed in two groups: one chain of every route is too deep a type for the compiler.
+        .boxed()
+        .or(cleanup_routes(state))
+        .unify()
+}
+
+/// The cleanup endpoints the mobile apps and unpackerr use: queue removal, blocklist, movie
+/// files, the movie editor.
+fn cleanup_routes(state: Arc<AppState>) -> BoxedFilter<(warp::reply::Response,)> {
+    queue_remove::routes(state.clone())
+        .or(blocklist::routes(state.clone()))
+        .unify()
+        .or(moviefile::routes(state.clone()))
+        .unify()
+        .or(editor::routes(state))
+        .unify()
+        .boxed()
 }

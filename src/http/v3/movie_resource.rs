@@ -1,7 +1,7 @@
 //! Radarr's `MovieResource` JSON from TMDB metadata (and the library record, when the movie is in
 //! the library). Shared by lookup and the movie endpoints.
 
-use crate::domain::movie::Movie;
+use crate::domain::movie::{Movie, MovieFile};
 use serde_json::{json, Value};
 
 /// Radarr's URL slug: lower-case words joined by '-', plus the TMDB id.
@@ -103,29 +103,31 @@ pub fn movie_resource(info: &Value, lib: Option<&Movie>) -> Value {
         if let Some(f) = &m.file {
             o.insert("movieFileId".into(), json!(f.id));
             o.insert("sizeOnDisk".into(), json!(f.size));
-            // Radarr's MovieFileResource, with the fields clients read.
-            let full = std::path::Path::new(&m.path).join(&f.relative_path);
-            o.insert(
-                "movieFile".into(),
-                json!({
-                    "id": f.id,
-                    "movieId": m.id,
-                    "relativePath": f.relative_path,
-                    "path": full.to_string_lossy(),
-                    "size": f.size,
-                    "dateAdded": f.date_added.to_rfc3339(),
-                    "releaseGroup": f.release_group,
-                    "edition": f.edition,
-                    "quality": f.quality,
-                    "languages": [],
-                    "customFormats": [],
-                    "customFormatScore": 0,
-                    "qualityCutoffNotMet": false,
-                }),
-            );
+            o.insert("movieFile".into(), movie_file_resource(m, f));
         }
     }
     v
+}
+
+/// Radarr's `MovieFileResource`, with the fields clients read (`/movie` embeds it,
+/// `/moviefile` lists it).
+pub fn movie_file_resource(m: &Movie, f: &MovieFile) -> Value {
+    let full = std::path::Path::new(&m.path).join(&f.relative_path);
+    json!({
+        "id": f.id,
+        "movieId": m.id,
+        "relativePath": f.relative_path,
+        "path": full.to_string_lossy(),
+        "size": f.size,
+        "dateAdded": f.date_added.to_rfc3339(),
+        "releaseGroup": f.release_group,
+        "edition": f.edition,
+        "quality": f.quality,
+        "languages": [],
+        "customFormats": [],
+        "customFormatScore": 0,
+        "qualityCutoffNotMet": false,
+    })
 }
 
 #[cfg(test)]

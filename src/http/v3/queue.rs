@@ -10,6 +10,7 @@ use crate::http::auth::require;
 use crate::http::error::ApiError;
 use crate::http::with_state;
 use crate::services::downloads::{DownloadState, DownloadStatus, JournalEntry};
+use crate::services::library::queue_id;
 use crate::state::AppState;
 use chrono::Utc;
 use serde_json::{json, Value};
@@ -63,7 +64,7 @@ fn tracked_record(
     } else {
         "ok"
     };
-    let id = i64::from_str_radix(d.hash.get(..12).unwrap_or("0"), 16).unwrap_or(0);
+    let id = queue_id(&d.hash);
     json!({
         "id": id,
         "movieId": d.movie_id,

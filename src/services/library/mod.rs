@@ -3,16 +3,22 @@
 //! queue, disk space). The HTTP layer calls this instead of the store, so every rule about the
 //! library (validation, naming, what a view contains) lives here once.
 
+mod blocklist;
 mod disk;
+mod editor;
+mod moviefile;
 mod movies;
 mod queue;
+mod queue_remove;
 mod removal;
 mod settings;
 mod views;
 
 pub use disk::DiskSpace;
+pub use editor::{ApplyTags, MovieEdit};
 pub use movies::{AddMovie, MovieChanges};
 pub use queue::{QueueView, TrackedDownload};
+pub use queue_remove::{queue_id, QueueRemoval};
 pub use settings::RootFolderView;
 pub use views::{quality_of, HistoryContext, HistoryView, Wanted};
 

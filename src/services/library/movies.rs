@@ -53,7 +53,7 @@ fn no_movie(id: i64) -> ServiceError {
     ServiceError::NotFound(format!("no movie {id}"))
 }
 
-fn check_availability(value: &str) -> Result<()> {
+pub(super) fn check_availability(value: &str) -> Result<()> {
     if AVAILABILITY.contains(&value) {
         Ok(())
     } else {

@@ -40,6 +40,43 @@ pub struct Removed {
 /// inside one of `roots` (also resolved). Returns the resolved folder, or `None` when there is
 /// nothing on disk.
 pub fn check_folder(roots: &[String], folder: &Path) -> Result<Option<PathBuf>, RemovalError> {
+    let real = resolve_inside(roots, folder)?;
+    if let Some(r) = &real {
+        if !r.is_dir() {
+            return Err(RemovalError::Unsafe(format!(
+                "{r:?} is not a folder; refusing to delete it"
+            )));
+        }
+    }
+    Ok(real)
+}
+
+/// Checks that `file` may be deleted (`DELETE /moviefile/{id}`): it resolves, symlinks
+/// included, to a regular file strictly inside one of `roots`. Returns the resolved file, or
+/// `None` when there is nothing on disk.
+pub fn check_file(roots: &[String], file: &Path) -> Result<Option<PathBuf>, RemovalError> {
+    let real = resolve_inside(roots, file)?;
+    if let Some(r) = &real {
+        if !r.is_file() {
+            return Err(RemovalError::Unsafe(format!(
+                "{r:?} is not a file; refusing to delete it"
+            )));
+        }
+    }
+    Ok(real)
+}
+
+/// Deletes a file checked by [`check_file`].
+pub fn delete_file(real: &Path) -> Result<(), RemovalError> {
+    std::fs::remove_file(real).map_err(|e| RemovalError::Io {
+        path: real.display().to_string(),
+        source: e,
+    })
+}
+
+/// `folder` resolved through every symlink, when it lies strictly inside a resolved root;
+/// `None` when nothing is on disk there.
+fn resolve_inside(roots: &[String], folder: &Path) -> Result<Option<PathBuf>, RemovalError> {
     if folder.as_os_str().is_empty() || !folder.is_absolute() {
         return Err(RemovalError::Unsafe(format!(
             "the movie's path {folder:?} is not an absolute path; refusing to delete files"
@@ -70,11 +107,6 @@ pub fn check_folder(roots: &[String], folder: &Path) -> Result<Option<PathBuf>, 
     if !inside {
         return Err(RemovalError::Unsafe(format!(
             "{folder:?} resolves to {real:?}, which is not inside a root folder; refusing to delete it"
-        )));
-    }
-    if !real.is_dir() {
-        return Err(RemovalError::Unsafe(format!(
-            "{real:?} is not a folder; refusing to delete it"
         )));
     }
     Ok(Some(real))
@@ -131,7 +163,7 @@ pub async fn remove_movie(
 }
 
 /// Radarr's `movieFileDeleted` event for a manual delete.
-fn deleted_event(m: &Movie) -> NewHistory {
+pub(super) fn deleted_event(m: &Movie) -> NewHistory {
     let (title, quality, size) = match &m.file {
         Some(f) => (f.relative_path.clone(), f.quality.clone(), f.size),
         None => (m.path.clone(), json!({}), 0),
@@ -198,6 +230,35 @@ mod tests {
             check_folder(&[], &movie),
             Err(RemovalError::Unsafe(_))
         ));
+    }
+
+    #[test]
+    fn files_inside_a_root_only() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let movie = root.path().join("Movie (1999)");
+        std::fs::create_dir(&movie).unwrap();
+        let file = movie.join("m.mkv");
+        std::fs::write(&file, b"x").unwrap();
+        std::fs::write(outside.path().join("o.mkv"), b"x").unwrap();
+        let r = roots(root.path());
+        let real = check_file(&r, &file).unwrap().unwrap();
+        assert!(check_file(&r, &movie.join("gone.mkv")).unwrap().is_none());
+        // A folder, a file outside, a link pointing outside and a relative path are refused.
+        symlink(outside.path().join("o.mkv"), movie.join("link.mkv")).unwrap();
+        for bad in [
+            movie.clone(),
+            outside.path().join("o.mkv"),
+            movie.join("link.mkv"),
+            PathBuf::from("Movie (1999)/m.mkv"),
+        ] {
+            assert!(
+                matches!(check_file(&r, &bad), Err(RemovalError::Unsafe(_))),
+                "{bad:?}"
+            );
+        }
+        delete_file(&real).unwrap();
+        assert!(!file.exists() && outside.path().join("o.mkv").exists());
     }
 
     #[test]

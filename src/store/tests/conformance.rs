@@ -193,6 +193,27 @@ pub async fn library_suite(s: &dyn Store) {
     .await
     .unwrap();
     assert_eq!(s.blocklist(Some(m.id)).await.unwrap().len(), 1);
+    // Deleting an entry lets the release be grabbed again; an unknown id is `false`.
+    let gone = s
+        .add_blocklist(&BlocklistEntry {
+            id: 0,
+            movie_id: Some(m.id),
+            source_title: "forgiven release".into(),
+            guid: None,
+            info_hash: Some("def".into()),
+            reason: "manual".into(),
+            date: chrono::Utc::now(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        s.blocklist(None).await.unwrap()[0].id,
+        gone.id,
+        "newest first"
+    );
+    assert!(s.delete_blocklist(gone.id).await.unwrap());
+    assert!(!s.delete_blocklist(gone.id).await.unwrap());
+    assert_eq!(s.blocklist(Some(m.id)).await.unwrap().len(), 1);
 
     assert!(s.delete_movie(m.id).await.unwrap());
     assert!(s.movie(m.id).await.unwrap().is_none());
