@@ -242,10 +242,19 @@ fn persist_breaker(path: &Path, service: &str, s: &BreakerSettings) -> std::io::
     let table = table
         .as_table_mut()
         .ok_or_else(|| bad("breaker entry is not a table"))?;
-    for (k, v) in value.iter() {
+    set_values(table, value.iter());
+    atomic_write(path, doc.to_string().as_bytes())
+}
+
+/// Writes each value into `table`, keeping an existing key's decoration (its comments) by
+/// replacing only the value.
+fn set_values<'a>(
+    table: &mut toml_edit::Table,
+    values: impl Iterator<Item = (&'a str, &'a toml_edit::Item)>,
+) {
+    for (k, v) in values {
         if let Some(v) = v.as_value() {
             match table.get_mut(k).and_then(|i| i.as_value_mut()) {
-                // Keep the existing decoration (comments) by replacing only the value.
                 Some(existing) => {
                     let decor = existing.decor().clone();
                     *existing = v.clone();
@@ -257,7 +266,6 @@ fn persist_breaker(path: &Path, service: &str, s: &BreakerSettings) -> std::io::
             }
         }
     }
-    atomic_write(path, doc.to_string().as_bytes())
 }
 
 /// Rewrites the keys of one top-level table (`[library]`) in the config file, keeping comments.
@@ -281,20 +289,7 @@ fn persist_section(
         .or_insert(toml_edit::table())
         .as_table_mut()
         .ok_or_else(|| bad("section is not a table"))?;
-    for (k, v) in values.iter() {
-        if let Some(v) = v.as_value() {
-            match table.get_mut(k).and_then(|i| i.as_value_mut()) {
-                Some(existing) => {
-                    let decor = existing.decor().clone();
-                    *existing = v.clone();
-                    *existing.decor_mut() = decor;
-                }
-                None => {
-                    table.insert(k, toml_edit::Item::Value(v.clone()));
-                }
-            }
-        }
-    }
+    set_values(table, values.iter());
     atomic_write(path, doc.to_string().as_bytes())
 }
 

@@ -91,3 +91,21 @@ fn walk(
         }
     }
 }
+
+/// Asserts `v` matches Radarr's schema `name`; without the document (outside CI) says so loudly
+/// and skips, and under `REELARR_REQUIRE_REAL_SERVICES=1` fails.
+pub fn assert_schema(name: &str, v: &Value) {
+    match radarr_doc() {
+        Some(doc) => {
+            let problems = check(&doc, name, v, false);
+            assert!(problems.is_empty(), "{name}: {problems:#?}\n{v}");
+        }
+        None => {
+            assert!(
+                !crate::app::require_real_services(),
+                "../shared/reference/radarr-openapi.json is required in CI"
+            );
+            eprintln!("*** SKIPPED schema validation of {name}: no Radarr OpenAPI document ***");
+        }
+    }
+}

@@ -11,7 +11,7 @@ mod replays;
 mod torrent;
 
 use reelarr_testkit::app::*;
-use reelarr_testkit::openapi::{check, radarr_doc};
+pub(crate) use reelarr_testkit::openapi::assert_schema;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -27,23 +27,6 @@ pub(crate) async fn send(s: &Server, m: Method, path: &str, body: Option<Value>)
     let r = r.send().await.unwrap();
     let st = r.status().as_u16();
     (st, r.json().await.unwrap_or(Value::Null))
-}
-
-/// Asserts `v` matches Radarr's schema `name` (required in CI, where `../shared` is present).
-pub(crate) fn assert_schema(name: &str, v: &Value) {
-    match radarr_doc() {
-        Some(doc) => {
-            let problems = check(&doc, name, v, false);
-            assert!(problems.is_empty(), "{name}: {problems:#?}\n{v}");
-        }
-        None => {
-            assert!(
-                !require_real_services(),
-                "../shared/reference/radarr-openapi.json is required in CI"
-            );
-            eprintln!("*** SKIPPED schema validation of {name}: no Radarr OpenAPI document ***");
-        }
-    }
 }
 
 /// The id of quality profile `name`.

@@ -11,7 +11,7 @@ mod tmdb;
 
 use reelarr_testkit::app::*;
 use reelarr_testkit::http_fake::{Fake, Reply};
-use reelarr_testkit::openapi::{check, radarr_doc};
+use reelarr_testkit::openapi::assert_schema;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -62,23 +62,6 @@ async fn get(s: &Server, path: &str) -> Value {
     let (st, v) = send(s, Method::GET, path, None).await;
     assert_eq!(st, 200, "GET {path}: {v}");
     v
-}
-
-/// Checks `v` against Radarr's schema `name` (skipped loudly without the document, outside CI).
-fn assert_schema(name: &str, v: &Value) {
-    match radarr_doc() {
-        Some(d) => {
-            let problems = check(&d, name, v, false);
-            assert!(problems.is_empty(), "{name}: {problems:?}\n{v}");
-        }
-        None => {
-            assert!(
-                !require_real_services(),
-                "radarr-openapi.json is required in CI"
-            );
-            eprintln!("*** SKIPPED schema validation: radarr-openapi.json not found ***");
-        }
-    }
 }
 
 /// A Torznab indexer resource as Prowlarr sends it.
