@@ -338,7 +338,12 @@ async fn scenario_3(
     let (active, idle) = pool(s).await;
     match pool_total {
         Some(total) => assert_eq!(active + idle, total),
-        None => assert!(idle >= 1, "the pool reconnected after the restart"),
+        // A live connection may be busy (another request, the prober) at the instant of the
+        // reading: reconnected means at least one pooled connection, idle or in use.
+        None => assert!(
+            active + idle >= 1,
+            "the pool reconnected after the restart ({active} active, {idle} idle)"
+        ),
     }
 }
 
