@@ -142,13 +142,7 @@ impl LibraryService {
     pub async fn edit_movies(&self, edit: MovieEdit) -> Result<Vec<Movie>> {
         let (movies, moves) = self.plan_edit(&edit).await?;
         if !moves.is_empty() {
-            let roots: Vec<String> = self
-                .store
-                .root_folders()
-                .await?
-                .into_iter()
-                .map(|r| r.path)
-                .collect();
+            let roots = super::removal::root_paths(self.store.as_ref()).await?;
             tokio::task::spawn_blocking(move || move_folders(&roots, &moves))
                 .await
                 .map_err(|e| ServiceError::Internal {
@@ -170,13 +164,7 @@ impl LibraryService {
     pub async fn delete_movies(&self, ids: &[i64], delete_files: bool) -> Result<()> {
         let movies = self.movies_of(ids).await?;
         if delete_files {
-            let roots: Vec<String> = self
-                .store
-                .root_folders()
-                .await?
-                .into_iter()
-                .map(|r| r.path)
-                .collect();
+            let roots = super::removal::root_paths(self.store.as_ref()).await?;
             let folders: Vec<PathBuf> = movies.iter().map(|m| PathBuf::from(&m.path)).collect();
             tokio::task::spawn_blocking(move || {
                 folders

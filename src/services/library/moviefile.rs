@@ -51,13 +51,7 @@ impl LibraryService {
         }) {
             return Err(no_file(*id));
         }
-        let roots: Vec<String> = self
-            .store
-            .root_folders()
-            .await?
-            .into_iter()
-            .map(|r| r.path)
-            .collect();
+        let roots = super::removal::root_paths(self.store.as_ref()).await?;
         let paths: Vec<PathBuf> = owners
             .iter()
             .filter_map(|m| {

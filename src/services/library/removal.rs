@@ -36,6 +36,16 @@ pub struct Removed {
     pub folder: Option<PathBuf>,
 }
 
+/// The paths of every root folder: what deletes and moves are checked against.
+pub(super) async fn root_paths(store: &dyn Store) -> Result<Vec<String>, StoreError> {
+    Ok(store
+        .root_folders()
+        .await?
+        .into_iter()
+        .map(|r| r.path)
+        .collect())
+}
+
 /// Checks that `folder` may be deleted: it resolves (symlinks included) to a directory strictly
 /// inside one of `roots` (also resolved). Returns the resolved folder, or `None` when there is
 /// nothing on disk.
@@ -132,12 +142,7 @@ pub async fn remove_movie(
     let movie = store.movie(id).await?.ok_or(RemovalError::NotFound(id))?;
     let mut removed = Removed::default();
     if delete_files {
-        let roots: Vec<String> = store
-            .root_folders()
-            .await?
-            .into_iter()
-            .map(|r| r.path)
-            .collect();
+        let roots = root_paths(store).await?;
         let folder = PathBuf::from(&movie.path);
         let checked = tokio::task::spawn_blocking(move || {
             let real = check_folder(&roots, &folder)?;
