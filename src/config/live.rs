@@ -212,16 +212,20 @@ pub(crate) fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Rewrites one breaker table in the config file, keeping the user's comments and layout.
-fn persist_breaker(path: &Path, service: &str, s: &BreakerSettings) -> std::io::Result<()> {
+/// The config file as an editable TOML document (empty when the file does not exist yet).
+fn read_document(path: &Path) -> std::io::Result<toml_edit::DocumentMut> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(e),
     };
-    let mut doc: toml_edit::DocumentMut = text
-        .parse()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{e}")))?;
+    text.parse()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{e}")))
+}
+
+/// Rewrites one breaker table in the config file, keeping the user's comments and layout.
+fn persist_breaker(path: &Path, service: &str, s: &BreakerSettings) -> std::io::Result<()> {
+    let mut doc = read_document(path)?;
     let value = toml_edit::ser::to_document(s)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{e}")))?;
     let cb = doc
@@ -274,14 +278,7 @@ fn persist_section(
     section: &str,
     value: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e),
-    };
-    let mut doc: toml_edit::DocumentMut = text
-        .parse()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{e}")))?;
+    let mut doc = read_document(path)?;
     let values = toml_edit::ser::to_document(value)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{e}")))?;
     let table = doc
