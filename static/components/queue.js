@@ -6,7 +6,7 @@ import { api } from '../lib/api.js';
 import { usePoll } from './use-api.js';
 import { Alert, Status } from './notice.js';
 import { MovieName } from './movie-names.js';
-import { bytes, quality, timeLeft } from './format.js';
+import { bytes, date, quality, timeLeft } from './format.js';
 
 const POLL_MS = 2000;
 
@@ -21,10 +21,10 @@ function Progress({ r }) {
 /** The journal entry's state in words, shown in place of progress. */
 function JournalState({ op, r }) {
   if (op && op.state === 'dead') {
-    return html`<span class="badge bad">Failed</span> <span class="reason">${op.lastError || r.errorMessage || 'qBittorrent kept refusing it'}</span>`;
+    return html`<span class="badge bad">Failed</span> <span class="reason block">${op.lastError || r.errorMessage || 'qBittorrent kept refusing it'}</span>`;
   }
   return html`<span class="badge warn">waiting for qBittorrent</span>
-    <span class="muted small">${op ? `${op.attempts} attempt(s)${op.lastError ? `; last error: ${op.lastError}` : ''}` : ''}</span>`;
+    <span class="muted small block">${op ? `${op.attempts} attempt(s)${op.lastError ? `; last error: ${op.lastError}` : ''}` : ''}</span>`;
 }
 
 export function Queue() {
@@ -68,7 +68,9 @@ export function Queue() {
           <td><${MovieName} id=${r.movieId} /></td>
           <td>${quality(r.quality)}</td>
           <td>${inJournal ? html`<${JournalState} op=${op} r=${r} />` : html`<${Progress} r=${r} />`}</td>
-          <td>${inJournal ? '—' : html`${timeLeft(r.timeleft)}${r.status && r.status !== 'downloading' ? html`<div class="muted small">${r.status}</div>` : ''}`}</td>
+          <td>${inJournal ? '—' : html`${timeLeft(r.timeleft)}
+            ${r.estimatedCompletionTime && html`<span class="muted small block">ETA ${date(r.estimatedCompletionTime, true)}</span>`}
+            ${r.status && r.status !== 'downloading' && html`<span class="muted small block">${r.status}</span>`}`}</td>
           <td>${op ? buttons(op, r.title) : ''}</td>
         </tr>`;
       })}</tbody>

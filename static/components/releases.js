@@ -13,7 +13,7 @@ function grabbedText(r) {
   return `Grabbed ${r.title}; sent to qBittorrent.`;
 }
 
-export function Releases({ movieId }) {
+export function Releases({ movieId, onGrabbed }) {
   const [state, setState] = useState({ releases: null, warnings: null, error: null });
   const [msg, setMsg] = useState({ text: null, error: null });
   const [busy, setBusy] = useState(null);
@@ -30,6 +30,7 @@ export function Releases({ movieId }) {
     try {
       const out = await api('/api/v3/release', { method: 'POST', body: { guid: r.guid, movieId } });
       setMsg({ text: grabbedText(out), error: null });
+      if (onGrabbed) onGrabbed();
     } catch (e) {
       setMsg({ text: null, error: `Grabbing ${r.title} failed: ${e.message}` });
     } finally {

@@ -1,6 +1,7 @@
 // Add movie: search TMDB (GET /api/v3/movie/lookup), say so when the answer comes from the cache
-// during a TMDB outage, or when nothing is cached ("retry in N s"), and add a result.
+// during a TMDB outage (the x-reelarr-stale header, or the tmdb breaker open), or when nothing is cached ("retry in N s"), and add a result.
 import { html, useState } from '../lib/html.js';
+import { api } from '../lib/api.js';
 import { useApi } from '../components/use-api.js';
 import { getWithHeaders } from '../components/api-headers.js';
 import { Alert, Status } from '../components/notice.js';
@@ -13,6 +14,16 @@ function lookupError(e) {
     return `Metadata service unavailable, retry in ${e.retryAfter || 60} s`;
   }
   return e.status === 503 ? `Metadata service unavailable: ${e.message}` : e.message;
+}
+
+/** Whether TMDB's breaker is open: answers then come from reelarr's cache even when still fresh. */
+async function tmdbDown() {
+  try {
+    const b = await api('/api/v1/circuit-breakers/tmdb');
+    return b.state === 'open' || b.state === 'forced_open';
+  } catch {
+    return false;
+  }
 }
 
 export default function AddPage() {
@@ -28,8 +39,10 @@ export default function AddPage() {
     setAdded(null);
     setRes((r) => ({ ...r, busy: true, error: null }));
     try {
-      const { body, headers } = await getWithHeaders(`/api/v3/movie/lookup?term=${encodeURIComponent(term.trim())}`);
-      setRes({ results: body || [], stale: headers.get('x-reelarr-stale') === 'true', error: null, busy: false });
+      const [{ body, headers }, down] = await Promise.all([
+        getWithHeaders(`/api/v3/movie/lookup?term=${encodeURIComponent(term.trim())}`), tmdbDown()]);
+      const stale = headers.get('x-reelarr-stale') === 'true' || down;
+      setRes({ results: body || [], stale, error: null, busy: false });
     } catch (e) {
       setRes({ results: null, stale: false, error: lookupError(e), busy: false });
     }

@@ -47,8 +47,7 @@ function Files({ id }) {
   </section>`;
 }
 
-function History({ id }) {
-  const h = useApi(`/api/v3/history/movie?movieId=${id}`);
+function History({ h }) {
   return html`<section aria-labelledby="history-title"><h2 id="history-title">History</h2>
     <${Alert} error=${h.error} />
     ${h.data && h.data.length === 0 && html`<p class="muted">Nothing happened to this movie yet.</p>`}
@@ -62,19 +61,21 @@ function History({ id }) {
 
 export default function MoviePage({ route }) {
   const id = Number(route[1]);
-  const movie = useApi(Number.isInteger(id) && id > 0 ? `/api/v3/movie/${id}` : null);
+  const valid = Number.isInteger(id) && id > 0;
+  const movie = useApi(valid ? `/api/v3/movie/${id}` : null);
   const profiles = useApi('/api/v3/qualityprofile');
   const tags = useApi('/api/v3/tag');
   const [dialog, setDialog] = useState(null);
   const [searching, setSearching] = useState(false);
   const [msg, setMsg] = useState({});
-  if (!(Number.isInteger(id) && id > 0)) return html`<h1>Movie</h1><${Alert} error="This address names no movie." />`;
+  const history = useApi(valid ? `/api/v3/history/movie?movieId=${id}` : null);
+  if (!valid) return html`<h1>Movie</h1><${Alert} error="This address names no movie." />`;
   if (movie.error && !movie.data) return html`<h1>Movie</h1><${Alert} error=${movie.error} />`;
   const m = movie.data;
   if (!m) return html`<h1 class="loading">Loading…</h1>`;
   const auto = () => {
     setMsg({});
-    automaticSearch(id, setMsg).catch((e) => setMsg({ error: `Automatic search failed: ${e.message}` }));
+    automaticSearch(id, setMsg).then(() => history.reload()).catch((e) => setMsg({ error: `Automatic search failed: ${e.message}` }));
   };
   return html`<div class="movie-head">
       <${Poster} movie=${m} />
@@ -94,9 +95,9 @@ export default function MoviePage({ route }) {
         <${Facts} movie=${m} profiles=${profiles.data} tags=${tags.data} />
       </div>
     </div>
-    ${searching && html`<${Releases} movieId=${id} />`}
+    ${searching && html`<${Releases} movieId=${id} onGrabbed=${history.reload} />`}
     <${Files} id=${id} />
-    <${History} id=${id} />
+    <${History} h=${history} />
     ${dialog === 'edit' && html`<${EditDialog} movie=${m} profiles=${profiles.data || []} tags=${tags.data || []}
       onSaved=${() => { setDialog(null); setMsg({ text: 'Saved.' }); movie.reload(); }} onClose=${() => setDialog(null)} />`}
     ${dialog === 'delete' && html`<${DeleteDialog} movie=${m} onClose=${() => setDialog(null)}
