@@ -91,7 +91,7 @@ function Shell({ session }) {
         ? html`<h1>Welcome</h1><p>Choose your own password to continue.</p>`
         : html`<${Page} key=${route[0]} route=${route} />`}
     </main>
-    ${mustChange && html`<${PasswordDialog} onDone=${() => setMustChange(false)} />`}`;
+    ${mustChange && html`<${PasswordDialog} username=${session.username} onDone=${() => setMustChange(false)} />`}`;
 }
 
 async function start() {

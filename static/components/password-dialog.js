@@ -4,7 +4,7 @@ import { html, useEffect, useRef, useState } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { Alert } from './notice.js';
 
-export function PasswordDialog({ onDone }) {
+export function PasswordDialog({ username, onDone }) {
   const ref = useRef(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -37,6 +37,7 @@ export function PasswordDialog({ onDone }) {
     <form onSubmit=${submit}>
       <h2>Choose a new password</h2>
       <p>This account still uses the generated first password.</p>
+      <input type="text" name="username" autocomplete="username" value=${username || ''} hidden readonly />
       <label>Current password <input name="current" type="password" autocomplete="current-password" required /></label>
       <label>New password <input name="next" type="password" autocomplete="new-password" minlength="8" required aria-describedby="pw-hint" /></label>
       <p id="pw-hint" class="muted">At least 8 characters.</p>

@@ -14,6 +14,6 @@ export function Poster({ movie, small }) {
   const w = small ? 60 : 150;
   const h = small ? 90 : 225;
   const cls = small ? 'poster small' : 'poster';
-  if (!url) return html`<div class=${`${cls} ph`} aria-hidden="true">${small ? '' : movie.title}</div>`;
+  if (!url) return html`<div class=${`${cls} ph`} aria-hidden="true"></div>`;
   return html`<img class=${cls} src=${url} alt="" width=${w} height=${h} loading="lazy" decoding="async" />`;
 }
