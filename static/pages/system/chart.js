@@ -1,0 +1,62 @@
+// A small live uPlot chart of one breaker's latency (average and p95, ms, left axis) and failure
+// rate (%, right axis) over the dashboard's rolling window. The box has a fixed height so data
+// arriving never shifts the layout; without uPlot (script blocked or missing) the box stays empty
+// with a sentence instead of throwing.
+import { html, useEffect, useRef } from '../../lib/html.js';
+
+/** Reads a colour from the CSS variables (style.css owns them, light and dark). */
+function cssVar(el, name, fallback) {
+  const v = getComputedStyle(el).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+function options(el, width) {
+  const accent = cssVar(el, '--accent', 'currentColor');
+  const err = cssVar(el, '--err', 'currentColor');
+  const fg = cssVar(el, '--fg', 'currentColor');
+  const muted = cssVar(el, '--muted', fg);
+  const grid = cssVar(el, '--border', muted);
+  const axis = (scale, side, unit) => ({
+    scale, side, stroke: muted, size: 42,
+    grid: { stroke: grid, width: side === 3 ? 0.5 : 0 },
+    ticks: { stroke: grid, width: 0.5 },
+    values: (u, vals) => vals.map((v) => `${+v.toFixed(1)}${unit}`),
+  });
+  return {
+    width, height: 120,
+    legend: { show: false },
+    cursor: { show: false },
+    scales: { x: { time: true }, ms: { range: (u, lo, hi) => [0, Math.max(10, hi * 1.1)] }, pct: { range: [0, 100] } },
+    axes: [{ stroke: muted, grid: { show: false }, ticks: { stroke: grid, width: 0.5 }, size: 24 },
+      axis('ms', 3, 'ms'), axis('pct', 1, '%')],
+    series: [{},
+      { label: 'avg ms', scale: 'ms', stroke: fg, width: 1.5 },
+      { label: 'p95 ms', scale: 'ms', stroke: accent, width: 1.5, dash: [4, 3] },
+      { label: 'failure %', scale: 'pct', stroke: err, width: 1.5 }],
+  };
+}
+
+/**
+ * `points` is the breaker's rolling history `{t, avg, p95, rate}[]`; `tick` changes whenever a
+ * point is added, so the chart redraws in place instead of being rebuilt.
+ */
+export default function BreakerChart({ points, tick, label }) {
+  const box = useRef(null);
+  const plot = useRef(null);
+  const data = () => [points.map((p) => p.t), points.map((p) => p.avg), points.map((p) => p.p95), points.map((p) => p.rate)];
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !window.uPlot) return undefined;
+    plot.current = new window.uPlot(options(el, Math.max(200, el.clientWidth)), data(), el);
+    const ro = new ResizeObserver(() => plot.current && plot.current.setSize({ width: Math.max(200, el.clientWidth), height: 120 }));
+    ro.observe(el);
+    return () => { ro.disconnect(); plot.current.destroy(); plot.current = null; };
+  }, []);
+  useEffect(() => { if (plot.current) plot.current.setData(data()); }, [tick]);
+  return html`<div class="breaker-chart" role="img"
+      aria-label=${`${label}: average and p95 response time and failure rate over the last ${points.length} readings`}>
+    <div class="plot" ref=${box}></div>
+    ${window.uPlot ? '' : html`<p class="muted">Chart unavailable (uPlot not loaded).</p>`}
+    <p class="chart-key" aria-hidden="true"><span class="k-avg">avg ms</span> <span class="k-p95">p95 ms</span> <span class="k-rate">failure %</span></p>
+  </div>`;
+}
