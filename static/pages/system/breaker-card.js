@@ -41,19 +41,20 @@ export default function BreakerCard({ snap, points, tick, events, onChanged }) {
       <div><dt>Calls</dt><dd>${snap.total_calls}<small> (${snap.rejected} rejected)</small></dd></div>
       <div><dt>Next attempt</dt><dd>${snap.next_attempt_at ? relative(snap.next_attempt_at) : '—'}</dd></div>
     </dl>
-    ${snap.last_failure_reason ? html`<p class="muted small">Last failure ${relative(snap.last_failure_at)}: ${snap.last_failure_reason}</p>` : ''}
-    ${snap.misconfigured ? html`<p class="warn small">Looks misconfigured: ${snap.misconfigured_reason || 'credentials refused'}</p>` : ''}
+    <p class=${snap.misconfigured ? 'warn small cause' : 'muted small cause'}>${snap.misconfigured
+      ? `Looks misconfigured: ${snap.misconfigured_reason || 'credentials refused'}`
+      : snap.last_failure_reason ? `Last failure ${relative(snap.last_failure_at)}: ${snap.last_failure_reason}` : 'No failures recorded.'}</p>
     <${BreakerChart} points=${points} tick=${tick} label=${`${name} breaker`} />
     <div class="row" role="group" aria-label=${`${name} breaker controls`}>
       ${ACTIONS.map(([a, label]) => html`<button type="button" key=${a} class=${a === 'open' ? 'danger' : 'secondary'}
         disabled=${busy} onClick=${() => act(a, label)}>${label}</button>`)}
     </div>
-    ${msg ? html`<p role=${msg.err ? 'alert' : 'status'} class=${msg.err ? 'error' : 'ok-line'}>${msg.text}</p>` : ''}
+    <div class="msg-slot">${msg ? html`<p role=${msg.err ? 'alert' : 'status'} class=${msg.err ? 'error' : 'ok-line'}>${msg.text}</p>` : ''}</div>
     <h4>Last transitions</h4>
-    ${events.length ? html`<ol class="transitions">
+    <div class="transitions-box">${events.length ? html`<ol class="transitions">
       ${events.map((e, i) => html`<li key=${i}><time datetime=${e.at} title=${when(e.at)}>${relative(e.at)}</time>
         <span>${e.from} → <strong>${e.to}</strong></span> <span class="muted">${e.reason}</span></li>`)}
-    </ol>` : html`<p class="muted small">No transitions yet.</p>`}
+    </ol>` : html`<p class="muted small">No transitions yet.</p>`}</div>
     <${ThresholdForm} service=${name} config=${snap.config} onSaved=${onChanged} />
   </section>`;
 }

@@ -16,23 +16,24 @@ function options(el, width) {
   const fg = cssVar(el, '--fg', 'currentColor');
   const muted = cssVar(el, '--muted', fg);
   const grid = cssVar(el, '--border', muted);
-  const axis = (scale, side, unit) => ({
-    scale, side, stroke: muted, size: 42,
+  const axis = (scale, side) => ({
+    scale, side, stroke: muted, size: 40,
     grid: { stroke: grid, width: side === 3 ? 0.5 : 0 },
     ticks: { stroke: grid, width: 0.5 },
-    values: (u, vals) => vals.map((v) => `${+v.toFixed(1)}${unit}`),
+    values: (u, vals) => vals.map((v) => String(+v.toFixed(1))),
   });
+  const clock = (u, vals) => vals.map((v) => new Date(v * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
   return {
     width, height: 120,
     legend: { show: false },
     cursor: { show: false },
     scales: { x: { time: true }, ms: { range: (u, lo, hi) => [0, Math.max(10, hi * 1.1)] }, pct: { range: [0, 100] } },
-    axes: [{ stroke: muted, grid: { show: false }, ticks: { stroke: grid, width: 0.5 }, size: 24 },
-      axis('ms', 3, 'ms'), axis('pct', 1, '%')],
+    axes: [{ stroke: muted, grid: { show: false }, ticks: { stroke: grid, width: 0.5 }, size: 24, space: 70, values: clock },
+      axis('ms', 3), axis('pct', 1)],
     series: [{},
-      { label: 'avg ms', scale: 'ms', stroke: fg, width: 1.5 },
-      { label: 'p95 ms', scale: 'ms', stroke: accent, width: 1.5, dash: [4, 3] },
-      { label: 'failure %', scale: 'pct', stroke: err, width: 1.5 }],
+      { label: 'avg ms', scale: 'ms', stroke: fg, width: 1.5, points: { show: false } },
+      { label: 'p95 ms', scale: 'ms', stroke: accent, width: 1.5, dash: [4, 3], points: { show: false } },
+      { label: 'failure %', scale: 'pct', stroke: err, width: 1.5, points: { show: false } }],
   };
 }
 
@@ -57,6 +58,6 @@ export default function BreakerChart({ points, tick, label }) {
       aria-label=${`${label}: average and p95 response time and failure rate over the last ${points.length} readings`}>
     <div class="plot" ref=${box}></div>
     ${window.uPlot ? '' : html`<p class="muted">Chart unavailable (uPlot not loaded).</p>`}
-    <p class="chart-key" aria-hidden="true"><span class="k-avg">avg ms</span> <span class="k-p95">p95 ms</span> <span class="k-rate">failure %</span></p>
+    <p class="chart-key" aria-hidden="true"><span class="k-avg">avg ms</span> <span class="k-p95">p95 ms</span> <span class="k-rate">failure % (right)</span></p>
   </div>`;
 }

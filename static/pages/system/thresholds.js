@@ -64,7 +64,7 @@ export default function ThresholdForm({ service, config, onSaved }) {
   const input = ([f, min, max, int]) => html`<label key=${f}>${words(f)}
     <input type="number" inputmode=${int ? 'numeric' : 'decimal'} min=${min} max=${max == null ? undefined : max}
       step=${int ? 1 : 'any'} value=${vals[f] ?? ''} onInput=${edit(f)} /></label>`;
-  return html`<form class="thresholds" onSubmit=${submit}>
+  return html`<form class="thresholds" noValidate onSubmit=${submit}>
     <div class="grid">${FIELDS.slice(0, SHOWN).map(input)}</div>
     <details><summary>More settings</summary><div class="grid">${FIELDS.slice(SHOWN).map(input)}</div></details>
     <div class="row">
