@@ -1,7 +1,7 @@
-// A Radarr config resource (naming, media management) as a form: every scalar property becomes a
-// labelled control of its JSON type (true/false → checkbox, number → number, text → text box);
-// ids, lists and objects are kept and sent back unchanged. Save PUTs the whole resource, and
-// the server's 400 (naming the field) is shown in words.
+// A Radarr config resource (naming, media management) as a form: the properties reelarr honours
+// (`editable`) become labelled controls of their JSON type (true/false → checkbox, number →
+// number, text → text box); the rest, which reelarr fixes, are listed read-only so nobody edits a
+// value the server ignores. Save PUTs the whole resource and shows the server's 400 in words.
 import { html, useState, useEffect } from '../../lib/html.js';
 import { api } from '../../lib/api.js';
 import { usePoll } from '../system/poll.js';
@@ -10,7 +10,7 @@ import { Msg, useMsg, problem } from './msg.js';
 /** "colonReplacementFormat" → "Colon replacement format". */
 export const words = (k) => k.replace(/([A-Z])/g, ' $1').toLowerCase().replace(/^./, (c) => c.toUpperCase());
 
-export default function ConfigForm({ path, title, idPrefix }) {
+export default function ConfigForm({ path, title, idPrefix, editable }) {
   const cur = usePoll(path, 0);
   const [v, setV] = useState(null);
   const [msg, say] = useMsg();
@@ -31,15 +31,20 @@ export default function ConfigForm({ path, title, idPrefix }) {
       return html`<div class="field check" key=${k}><label><input type="checkbox" checked=${x}
         onChange=${(e) => set(k, e.currentTarget.checked)} /> ${words(k)}</label></div>`;
     }
-    return html`<div class="field" key=${k}><label for=${id}>${words(k)}</label>
+    return html`<div class=${/Format$/.test(k) ? 'field wide' : 'field'} key=${k}><label for=${id}>${words(k)}</label>
       <input id=${id} type=${typeof x === 'number' ? 'number' : 'text'} value=${x ?? ''}
         onInput=${(e) => set(k, typeof x === 'number' ? Number(e.currentTarget.value) : e.currentTarget.value)} /></div>`;
   };
-  const keys = v ? Object.keys(v).filter((k) => k !== 'id' && (v[k] === null || typeof v[k] !== 'object')) : [];
+  const scalars = v ? Object.keys(v).filter((k) => k !== 'id' && (v[k] === null || typeof v[k] !== 'object')) : [];
+  const keys = scalars.filter((k) => editable.includes(k));
+  const fixed = scalars.filter((k) => !editable.includes(k));
   return html`<form class="config-form" onSubmit=${save} aria-labelledby=${idPrefix + '-h'}>
     <h3 id=${idPrefix + '-h'}>${title}</h3>
     ${cur.error ? html`<p role="alert" class="error">${title} could not be loaded: ${cur.error.message}</p>` : ''}
     <div class="form-grid">${keys.map(control)}</div>
+    ${fixed.length ? html`<details><summary>Fixed by reelarr (${fixed.length})</summary>
+      <dl class="kv small">${fixed.map((k) => html`<div key=${k}><dt>${words(k)}</dt><dd>${String(v[k] ?? '—')}</dd></div>`)}</dl>
+    </details>` : ''}
     ${v ? html`<div class="row"><button type="submit">Save ${title.toLowerCase()}</button></div>` : ''}
     <${Msg} msg=${msg} />
   </form>`;
