@@ -12,7 +12,8 @@ function switches(item) {
     && (/^enable/.test(k) || (/^on[A-Z]/.test(k) && item['supports' + k[0].toUpperCase() + k.slice(1)] !== false)
       || k === 'includeHealthWarnings'));
 }
-const words = (k) => k.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase()).replace(/^On /, 'On ');
+/** "enableAutomaticSearch" → "Enable automatic search". */
+const words = (k) => k.replace(/([A-Z])/g, ' $1').toLowerCase().replace(/^./, (c) => c.toUpperCase());
 
 export default function ProviderForm({ base, noun, item, onDone }) {
   const [p, setP] = useState(() => JSON.parse(JSON.stringify(item)));
@@ -31,13 +32,21 @@ export default function ProviderForm({ base, noun, item, onDone }) {
     await api(`${base}/test`, { method: 'POST', body: p });
     say.ok(`Test passed: ${p.name || p.implementationName} answered.`);
   });
-  const save = (e) => {
+  // A save tests the provider first (as in Radarr); after a refusal "Save anyway" skips the test.
+  const [refused, setRefused] = useState(false);
+  const save = (e, force) => {
     e.preventDefault();
+    const q = force ? '?forceSave=true' : '';
     call('Saving', async () => {
-      const saved = p.id
-        ? await api(`${base}/${p.id}`, { method: 'PUT', body: p })
-        : await api(base, { method: 'POST', body: p });
-      onDone(`${saved.name} saved.`);
+      try {
+        const saved = p.id
+          ? await api(`${base}/${p.id}${q}`, { method: 'PUT', body: p })
+          : await api(`${base}${q}`, { method: 'POST', body: p });
+        onDone(`${saved.name} saved.`);
+      } catch (err) {
+        setRefused(err.status === 400);
+        throw err;
+      }
     });
   };
   const fields = (p.fields || []).filter((f) => showAdv || !f.advanced);
@@ -58,6 +67,7 @@ export default function ProviderForm({ base, noun, item, onDone }) {
     <div class="row">
       <button type="submit" disabled=${busy}>Save</button>
       <button type="button" class="secondary" disabled=${busy} onClick=${test}>Test</button>
+      ${refused ? html`<button type="button" class="secondary" disabled=${busy} onClick=${(e) => save(e, true)}>Save anyway</button>` : ''}
       <button type="button" class="secondary" onClick=${() => onDone(null)}>Cancel</button>
     </div>
     <${Msg} msg=${msg} />

@@ -10,6 +10,16 @@ import ProviderForm from './provider-form.js';
 import { Msg, useMsg, problem } from './msg.js';
 
 const on = (p) => p.enable ?? (p.enableRss || p.enableAutomaticSearch || p.enableInteractiveSearch);
+/** Providers from the config file or environment: ids from 1,000,000, answered 409 on change. */
+const readOnly = (p) => p.id >= 1000000;
+const note = (p) => (p.message && typeof p.message === 'object' ? p.message.message : p.message);
+
+/** testall answers 400 with `[{id, isValid, validationFailures}]` when one failed. */
+function testAllWords(results, items) {
+  const bad = (results || []).filter((r) => !r.isValid);
+  const name = (id) => (items.find((p) => p.id === id) || { name: `#${id}` }).name;
+  return bad.map((r) => `${name(r.id)}: ${(r.validationFailures || []).map((v) => v.errorMessage).join(', ')}`).join('; ');
+}
 
 export default function ProviderSection({ base, title, noun }) {
   const list = usePoll(base, 0);
@@ -28,12 +38,17 @@ export default function ProviderSection({ base, title, noun }) {
     await api(`${base}/test`, { method: 'POST', body: p });
     return `Test passed: ${p.name} answered.`;
   });
-  const testAll = () => act('Test all', async () => {
-    const res = await api(`${base}/testall`, { method: 'POST' });
-    const bad = (res || []).filter((r) => !r.isValid);
-    if (!bad.length) return `All ${noun}s passed.`;
-    throw new Error(bad.map((r) => `${r.id}: ${(r.validationFailures || []).map((v) => v.errorMessage).join(', ')}`).join('; '));
-  });
+  const testAll = async () => {
+    say.clear();
+    try {
+      const res = await api(`${base}/testall`, { method: 'POST' });
+      const bad = testAllWords(res, items);
+      if (bad) say.err(`Test all: ${bad}`); else say.ok(`All ${noun}s passed.`);
+    } catch (e) {
+      const bad = Array.isArray(e.body) && e.body.length && 'isValid' in e.body[0] ? testAllWords(e.body, items) : '';
+      say.err(`Test all failed: ${bad || problem(e)}`);
+    }
+  };
   const del = (p) => {
     if (!window.confirm(`Delete ${p.name}?`)) return;
     act(`Deleting ${p.name}`, async () => { await api(`${base}/${p.id}`, { method: 'DELETE' }); list.reload(); return `${p.name} deleted.`; });
@@ -53,9 +68,11 @@ export default function ProviderSection({ base, title, noun }) {
         <span class=${on(p) ? 'ok-line' : 'muted'}>${on(p) ? 'enabled' : 'disabled'}</span>
         <span class="row">
           <button type="button" class="secondary" aria-label=${`Test ${p.name}`} onClick=${() => test(p)}>Test</button>
-          <button type="button" class="secondary" aria-label=${`Edit ${p.name}`} onClick=${() => { setSchema(null); setEditing(p); }}>Edit</button>
-          <button type="button" class="secondary" aria-label=${`Delete ${p.name}`} onClick=${() => del(p)}>Delete</button>
+          ${readOnly(p) ? '' : html`<button type="button" class="secondary" aria-label=${`Edit ${p.name}`}
+            onClick=${() => { setSchema(null); setEditing(p); }}>Edit</button>
+          <button type="button" class="secondary" aria-label=${`Delete ${p.name}`} onClick=${() => del(p)}>Delete</button>`}
         </span>
+        ${note(p) ? html`<span class="muted small note">${note(p)}</span>` : ''}
       </li>`)}
     </ul>
     <div class="row">

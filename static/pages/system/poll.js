@@ -18,12 +18,16 @@ export function usePoll(path, ms, onData) {
     let alive = true;
     let timer = null;
     let ctl = null;
+    let loaded = false;
     const run = async () => {
       clearTimeout(timer);
+      // A hidden tab keeps what it has and asks again once it is looked at.
+      if (loaded && ms > 0 && document.hidden) { timer = setTimeout(run, ms); return; }
       ctl = new AbortController();
       try {
         const data = typeof path === 'function' ? await path(ctl.signal) : await api(path, { signal: ctl.signal });
         if (!alive) return;
+        loaded = true;
         if (cb.current) cb.current(data);
         setState({ data, error: null, loaded: true });
       } catch (e) {
