@@ -44,14 +44,28 @@ function options(el, width) {
 export default function BreakerChart({ points, tick, label }) {
   const box = useRef(null);
   const plot = useRef(null);
-  const data = () => [points.map((p) => p.t), points.map((p) => p.avg), points.map((p) => p.p95), points.map((p) => p.rate)];
+  const latest = useRef(points);
+  latest.current = points;
+  const data = () => {
+    const pts = latest.current;
+    return [pts.map((p) => p.t), pts.map((p) => p.avg), pts.map((p) => p.p95), pts.map((p) => p.rate)];
+  };
   useEffect(() => {
     const el = box.current;
     if (!el || !window.uPlot) return undefined;
-    plot.current = new window.uPlot(options(el, Math.max(200, el.clientWidth)), data(), el);
+    // Colours are read when the chart is built, so a theme change (system or the UI preference) rebuilds it.
+    const build = () => {
+      if (plot.current) plot.current.destroy();
+      plot.current = new window.uPlot(options(el, Math.max(200, el.clientWidth)), data(), el);
+    };
+    build();
     const ro = new ResizeObserver(() => plot.current && plot.current.setSize({ width: Math.max(200, el.clientWidth), height: 120 }));
     ro.observe(el);
-    return () => { ro.disconnect(); plot.current.destroy(); plot.current = null; };
+    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+    scheme.addEventListener('change', build);
+    const mo = new MutationObserver(build);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    return () => { ro.disconnect(); mo.disconnect(); scheme.removeEventListener('change', build); plot.current.destroy(); plot.current = null; };
   }, []);
   useEffect(() => { if (plot.current) plot.current.setData(data()); }, [tick]);
   return html`<div class="breaker-chart" role="img"
