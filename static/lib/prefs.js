@@ -1,31 +1,29 @@
-// UI preferences kept in this browser (localStorage), shared by the Settings page that edits them
-// and the shell/pages that follow them: the theme override and the Movies page's default view.
-// Theme: `<html data-theme="light|dark">` overrides prefers-color-scheme; absent = follow the system.
+// UI preferences kept in the browser (localStorage), shared by the shell, the Movies page and the
+// Settings → UI section, so each reads and writes the same keys in one way.
 
 const KEYS = { theme: 'reelarr.theme', moviesView: 'reelarr.moviesView' };
-const DEFAULTS = { theme: 'system', moviesView: 'posters' };
 
-/** The stored preference `name` ('theme' | 'moviesView'), or its default. */
-export function getPref(name) {
+/** A stored preference, or `fallback` when unset or storage is blocked. */
+export function getPref(name, fallback) {
   try {
-    return localStorage.getItem(KEYS[name]) || DEFAULTS[name];
+    const v = window.localStorage.getItem(KEYS[name] || `reelarr.${name}`);
+    return v === null ? fallback : v;
   } catch {
-    return DEFAULTS[name];
+    return fallback;
   }
 }
 
-/** Stores a preference (the default value removes the key) and applies the theme at once. */
+/** Stores a preference (silently kept in memory only when storage is blocked). */
 export function setPref(name, value) {
   try {
-    if (value === DEFAULTS[name]) localStorage.removeItem(KEYS[name]);
-    else localStorage.setItem(KEYS[name], value);
-  } catch { /* private mode: the choice lasts for this page only */ }
+    window.localStorage.setItem(KEYS[name] || `reelarr.${name}`, value);
+  } catch { /* private mode: the choice lasts until reload */ }
   if (name === 'theme') applyTheme();
 }
 
-/** Sets or clears `data-theme` on <html> from the stored choice; the shell calls it at start. */
+/** Applies the theme preference ('system', 'light' or 'dark') to <html data-theme>. */
 export function applyTheme() {
-  const t = getPref('theme');
+  const t = getPref('theme', 'system');
   if (t === 'light' || t === 'dark') document.documentElement.dataset.theme = t;
   else delete document.documentElement.dataset.theme;
 }
