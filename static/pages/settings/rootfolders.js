@@ -34,7 +34,7 @@ export default function RootFolderSection() {
     <h2 id="root-h">Root folders</h2>
     ${list.error ? html`<p role="alert" class="error">Root folders could not be loaded: ${list.error.message}</p>` : ''}
     <div class="table-wrap"><table class="data">
-      <thead><tr><th scope="col">Path</th><th scope="col">Free space</th><th scope="col">Unmapped folders</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      <thead><tr><th scope="col">Path</th><th scope="col">Free space</th><th scope="col">Unmapped folders</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>${(list.data || []).map((r) => html`<tr key=${r.id}>
         <th scope="row">${r.path}${r.accessible === false ? html` <span class="error">(not accessible)</span>` : ''}</th>
         <td>${size(r.freeSpace)}</td><td>${(r.unmappedFolders || []).length}</td>

@@ -4,8 +4,8 @@ import { html, useState } from '../../lib/html.js';
 import { getPref, setPref } from '../../lib/prefs.js';
 
 export default function UiSection() {
-  const [theme, setTheme] = useState(getPref('theme'));
-  const [view, setView] = useState(getPref('moviesView'));
+  const [theme, setTheme] = useState(getPref('theme', 'system'));
+  const [view, setView] = useState(getPref('moviesView', 'posters'));
   const [saved, setSaved] = useState('');
   const change = (name, set, label) => (e) => {
     const v = e.currentTarget.value;

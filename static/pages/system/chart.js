@@ -12,7 +12,7 @@ function cssVar(el, name, fallback) {
 
 function options(el, width) {
   const accent = cssVar(el, '--accent', 'currentColor');
-  const err = cssVar(el, '--err', 'currentColor');
+  const err = cssVar(el, '--danger', 'currentColor');
   const fg = cssVar(el, '--fg', 'currentColor');
   const muted = cssVar(el, '--muted', fg);
   const grid = cssVar(el, '--border', muted);
@@ -22,13 +22,14 @@ function options(el, width) {
     ticks: { stroke: grid, width: 0.5 },
     values: (u, vals) => vals.map((v) => String(+v.toFixed(1))),
   });
-  const clock = (u, vals) => vals.map((v) => new Date(v * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }));
+  const clock = (u, vals) => vals.map((v) => new Date(v * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }));
   return {
     width, height: 120,
     legend: { show: false },
     cursor: { show: false },
-    scales: { x: { time: true }, ms: { range: (u, lo, hi) => [0, Math.max(10, hi * 1.1)] }, pct: { range: [0, 100] } },
-    axes: [{ stroke: muted, grid: { show: false }, ticks: { stroke: grid, width: 0.5 }, size: 24, space: 70, values: clock },
+    // At least a minute wide, so a fresh chart does not label sub-second ticks.
+    scales: { x: { time: true, range: (u, lo, hi) => (hi == null ? [Date.now() / 1000 - 60, Date.now() / 1000] : [Math.min(lo, hi - 60), hi]) }, ms: { range: (u, lo, hi) => [0, Math.max(10, hi * 1.1)] }, pct: { range: [0, 100] } },
+    axes: [{ stroke: muted, grid: { show: false }, ticks: { stroke: grid, width: 0.5 }, size: 24, space: 80, values: clock },
       axis('ms', 3), axis('pct', 1)],
     series: [{},
       { label: 'avg ms', scale: 'ms', stroke: fg, width: 1.5, points: { show: false } },

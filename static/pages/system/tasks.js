@@ -28,7 +28,7 @@ export default function Tasks() {
     ${msg ? html`<p role=${msg.err ? 'alert' : 'status'} class=${msg.err ? 'error' : 'ok-line'}>${msg.text}</p>` : ''}
     <div class="table-wrap"><table class="data">
       <thead><tr><th scope="col">Task</th><th scope="col">Interval</th><th scope="col">Last run</th>
-        <th scope="col">Duration</th><th scope="col">Outcome</th><th scope="col">Next run</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+        <th scope="col">Duration</th><th scope="col">Outcome</th><th scope="col">Next run</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
         ${(tasks.data || []).map((t) => html`<tr key=${t.id}>
           <th scope="row">${t.name}</th>
