@@ -1,7 +1,7 @@
 // One custom format's editor: name, "include when renaming", and its conditions
 // (specifications), each with negate/required switches and its schema fields; a new condition
 // starts from /api/v3/customformat/schema. Save PUTs or POSTs the whole format.
-import { html, useState } from '../../lib/html.js';
+import { html, useState, useEffect, useRef } from '../../lib/html.js';
 import { api } from '../../lib/api.js';
 import FieldInput from './field.js';
 import { Msg, useMsg, problem } from './msg.js';
@@ -10,6 +10,9 @@ export default function FormatForm({ format, kinds, onDone }) {
   const [f, setF] = useState(() => JSON.parse(JSON.stringify(format)));
   const [kind, setKind] = useState('');
   const [msg, say] = useMsg();
+  // Keyboard users land in the form that just opened.
+  const first = useRef(null);
+  useEffect(() => { if (first.current) first.current.focus(); }, []);
   const pre = `cf-${f.id || 'new'}`;
   const set = (k, v) => setF({ ...f, [k]: v });
   const setSpec = (i, s) => set('specifications', f.specifications.map((x, j) => (j === i ? s : x)));
@@ -28,7 +31,7 @@ export default function FormatForm({ format, kinds, onDone }) {
   return html`<form class="card-box format-form" onSubmit=${save} aria-label=${f.id ? `Edit ${format.name}` : 'Add custom format'}>
     <h3>${f.id ? `Edit ${format.name}` : 'Add custom format'}</h3>
     <div class="field"><label for=${pre + '-name'}>Format name</label>
-      <input id=${pre + '-name'} required value=${f.name} onInput=${(e) => set('name', e.currentTarget.value)} /></div>
+      <input ref=${first} id=${pre + '-name'} required value=${f.name} onInput=${(e) => set('name', e.currentTarget.value)} /></div>
     <label class="check"><input type="checkbox" checked=${f.includeCustomFormatWhenRenaming}
       onChange=${(e) => set('includeCustomFormatWhenRenaming', e.currentTarget.checked)} /> Include in {Custom Formats} when renaming</label>
     ${f.specifications.map((s, i) => html`<fieldset key=${i} class="spec">

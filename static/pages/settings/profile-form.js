@@ -1,7 +1,7 @@
 // One quality profile's editor: name, upgrades, cutoff (among the allowed qualities), which
 // qualities are allowed (best first, as Radarr lists them), and the custom-format scores with
 // their minimum and cutoff. Save PUTs it (or POSTs a new one built from /qualityprofile/schema).
-import { html, useState } from '../../lib/html.js';
+import { html, useState, useEffect, useRef } from '../../lib/html.js';
 import { api } from '../../lib/api.js';
 import { Msg, useMsg, problem } from './msg.js';
 
@@ -11,6 +11,9 @@ const itemName = (it) => (it.quality ? it.quality.name : it.name);
 export default function ProfileForm({ profile, onDone }) {
   const [p, setP] = useState(() => JSON.parse(JSON.stringify(profile)));
   const [msg, say] = useMsg();
+  // Keyboard users land in the form that just opened.
+  const first = useRef(null);
+  useEffect(() => { if (first.current) first.current.focus(); }, []);
   const pre = `qp-${p.id || 'new'}`;
   const set = (k, v) => setP({ ...p, [k]: v });
   const allow = (id, on) => set('items', p.items.map((it) => (itemId(it) === id ? { ...it, allowed: on } : it)));
@@ -30,7 +33,7 @@ export default function ProfileForm({ profile, onDone }) {
     <h3>${p.id ? `Edit ${profile.name}` : 'Add quality profile'}</h3>
     <div class="form-grid">
       <div class="field"><label for=${pre + '-name'}>Profile name</label>
-        <input id=${pre + '-name'} required value=${p.name || ''} onInput=${(e) => set('name', e.currentTarget.value)} /></div>
+        <input ref=${first} id=${pre + '-name'} required value=${p.name || ''} onInput=${(e) => set('name', e.currentTarget.value)} /></div>
       <div class="field check"><label><input type="checkbox" checked=${p.upgradeAllowed}
         onChange=${(e) => set('upgradeAllowed', e.currentTarget.checked)} /> Upgrades allowed</label></div>
       <div class="field"><label for=${pre + '-cutoff'}>Upgrade until</label>

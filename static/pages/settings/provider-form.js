@@ -1,7 +1,7 @@
 // Add or edit one provider (indexer, download client, notification) in Radarr's shape: the name,
 // the implementation's on/off switches and priority, then a control per schema field. "Test"
 // posts the form as it stands to {base}/test; "Save" POSTs a new one or PUTs {base}/{id}.
-import { html, useState } from '../../lib/html.js';
+import { html, useState, useEffect, useRef } from '../../lib/html.js';
 import { api } from '../../lib/api.js';
 import FieldInput from './field.js';
 import { Msg, useMsg, problem } from './msg.js';
@@ -19,6 +19,9 @@ export default function ProviderForm({ base, noun, item, onDone }) {
   const [p, setP] = useState(() => JSON.parse(JSON.stringify(item)));
   const [showAdv, setShowAdv] = useState(false);
   const [msg, say] = useMsg();
+  // Keyboard users land in the form that just opened.
+  const first = useRef(null);
+  useEffect(() => { if (first.current) first.current.focus(); }, []);
   const [busy, setBusy] = useState(false);
   const idPrefix = `${base.split('/').pop()}-${p.id || 'new'}`;
   const set = (k, v) => setP({ ...p, [k]: v });
@@ -54,7 +57,7 @@ export default function ProviderForm({ base, noun, item, onDone }) {
   return html`<form class="provider-form card-box" onSubmit=${save} aria-label=${`${p.id ? 'Edit' : 'Add'} ${noun}`}>
     <h3>${p.id ? `Edit ${p.name}` : `Add ${noun}: ${p.implementationName || p.implementation}`}</h3>
     <div class="field"><label for=${idPrefix + '-name'}>Name</label>
-      <input id=${idPrefix + '-name'} required value=${p.name || ''} onInput=${(e) => set('name', e.currentTarget.value)} /></div>
+      <input ref=${first} id=${idPrefix + '-name'} required value=${p.name || ''} onInput=${(e) => set('name', e.currentTarget.value)} /></div>
     <div class="checks">${switches(p).map((k) => html`<label key=${k} class="check">
       <input type="checkbox" checked=${p[k]} onChange=${(e) => set(k, e.currentTarget.checked)} /> ${words(k)}</label>`)}</div>
     ${'priority' in p ? html`<div class="field"><label for=${idPrefix + '-priority'}>Priority</label>
