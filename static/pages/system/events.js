@@ -31,7 +31,7 @@ export default function RecentEvents() {
   const err = cmds.error || trans.error;
   return html`<section aria-labelledby="events-h" class="sys-block">
     <h2 id="events-h">Recent events</h2>
-    <p class="muted small">Commands and breaker transitions, newest first (the full log is in the service journal).</p>
+    <p class="muted small">Commands and breaker transitions, newest first. The full log is the server's output (journalctl -u reelarr under systemd).</p>
     ${err ? html`<p role="alert" class="error">Events could not be loaded: ${err.message}</p>` : ''}
     ${cmds.loaded && !list.length ? html`<p class="muted">Nothing yet.</p>` : ''}
     <ol class="events">
