@@ -1,6 +1,6 @@
 // The System page's health list, as Radarr shows it (/api/v3/health: one row per problem, with
 // its source and level), above reelarr's own summary from /health/detailed (overall status,
-// uptime, memory). Polled every 3 s, so a breaker opening shows up without a reload.
+// uptime, memory) and /api/v3/system/status (version, database). Polled every 3 s, so a breaker opening shows up without a reload.
 import { html } from '../../lib/html.js';
 import { api, ApiError } from '../../lib/api.js';
 import { usePoll } from './poll.js';
@@ -15,6 +15,9 @@ async function detailed(signal) {
   }
 }
 
+/** system/status says "sqLite"/"postgreSQL" as Radarr does; people read the products' names. */
+const DATABASES = { sqlite: 'SQLite', postgresql: 'PostgreSQL', postgres: 'PostgreSQL' };
+
 function uptime(s) {
   if (s == null) return '—';
   const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
@@ -25,6 +28,8 @@ function uptime(s) {
 export default function HealthList() {
   const checks = usePoll('/api/v3/health', 3000);
   const sys = usePoll(detailed, 3000);
+  const about = usePoll('/api/v3/system/status', 0);
+  const a = about.data;
   const d = sys.data;
   const list = checks.data || [];
   return html`<section aria-labelledby="health-h" class="sys-block">
@@ -32,6 +37,7 @@ export default function HealthList() {
     <p class="sys-summary">
       Status: <strong class=${'health-' + (d ? d.status : 'unknown')}>${d ? d.status : 'loading…'}</strong>
       ${d && d.system ? html` · up ${uptime(d.system.uptime_seconds)} · ${Math.round(d.system.memory_usage_mb || 0)} MB memory` : ''}
+      ${a ? html` · version ${a.version} on ${DATABASES[String(a.databaseType).toLowerCase()] || a.databaseType}` : ''}
     </p>
     ${checks.error ? html`<p role="alert" class="error">Health checks could not be loaded: ${checks.error.message}</p>` : ''}
     ${sys.error ? html`<p role="alert" class="error">Service status could not be loaded: ${sys.error.message}</p>` : ''}
