@@ -1,6 +1,18 @@
-// System page (health, breaker dashboard, tasks, logs): filled in by the ui-sys work.
+// System page: health list, the live breaker dashboard, scheduled tasks and recent events, each
+// polling its own public endpoint (pages/system/*), so one failing part shows its error in words
+// while the others keep updating.
 import { html } from '../lib/html.js';
+import HealthList from './system/health.js';
+import BreakerDashboard from './system/breakers.js';
+import Tasks from './system/tasks.js';
+import RecentEvents from './system/events.js';
 
 export default function SystemPage() {
-  return html`<h1>System</h1>`;
+  return html`<div class="page system-page">
+    <h1>System</h1>
+    <${HealthList} />
+    <${BreakerDashboard} />
+    <${Tasks} />
+    <${RecentEvents} />
+  </div>`;
 }
