@@ -7,3 +7,4 @@ mod connections;
 mod csrf;
 mod logging;
 mod startup;
+mod ui_assets;
