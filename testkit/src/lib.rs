@@ -15,3 +15,4 @@ pub mod qbit_fake;
 pub mod qbittorrent;
 pub mod routes;
 pub mod tmpfs;
+pub mod torznab;

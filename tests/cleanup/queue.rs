@@ -6,53 +6,14 @@ use super::{add_movie, add_root, assert_schema, history_types, send, torrent};
 use reelarr_testkit::app::*;
 use reelarr_testkit::qbittorrent::{self, QbitPeer};
 use reelarr_testkit::routes::Routes;
+use reelarr_testkit::torznab::{self, Release};
 use reqwest::Method;
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
-use warp::Filter;
 
 const MOVIE: &str = include_str!("../fixtures/tmdb.movie.603.json");
 const CONFIGURATION: &str = include_str!("../fixtures/tmdb.configuration.json");
-const CAPS: &str = include_str!("../fixtures/torznab.caps.xml");
 pub(crate) const GOOD: &str = "The.Matrix.1999.1080p.BluRay.x264-GRP";
-
-/// A Torznab indexer answering one acceptable release (with its info-hash) and its .torrent.
-async fn torznab(torrent: Vec<u8>, hash: &str) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let link = format!("{base}/dl/good.torrent?apikey=tz-key");
-    let rss = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:torznab="http://torznab.com/schemas/2015/feed"><channel><title>fake</title><item><title>{GOOD}</title><guid>good</guid><pubDate>Sat, 04 Apr 2015 20:30:46 +0000</pubDate>
-<size>8000000000</size><link>{link}</link><enclosure url="{link}" length="8000000000" type="application/x-bittorrent" />
-<torznab:attr name="category" value="2040" /><torznab:attr name="imdb" value="0133093" />
-<torznab:attr name="seeders" value="12" /><torznab:attr name="peers" value="12" />
-<torznab:attr name="infohash" value="{hash}" /></item></channel></rss>"#
-    );
-    let rss: &'static str = Box::leak(rss.into_boxed_str());
-    let torrent = Arc::new(torrent);
-    let api = warp::path("api")
-        .and(warp::query::<HashMap<String, String>>())
-        .map(move |q: HashMap<String, String>| {
-            let body = if q.get("t").map(String::as_str) == Some("caps") {
-                CAPS
-            } else {
-                rss
-            };
-            warp::reply::with_header(body, "content-type", "application/xml")
-        });
-    let dl = warp::path!("dl" / "good.torrent").map(move || {
-        warp::reply::with_header(
-            (*torrent).clone(),
-            "content-type",
-            "application/x-bittorrent",
-        )
-    });
-    let server = warp::serve(api.or(dl));
-    tokio::spawn(server.run_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)));
-    base
-}
 
 pub(crate) struct Grabbed {
     pub peer: QbitPeer,
@@ -85,7 +46,10 @@ pub(crate) async fn grabbed(test: &str) -> Option<Grabbed> {
             torrent::payload(50_000, 1),
         )],
     );
-    let tz = torznab(tor, &hash).await;
+    let tz = torznab::start(vec![
+        Release::new(GOOD, "good", 8_000_000_000, 12, &hash).with_torrent(tor)
+    ])
+    .await;
     let tmdb = Routes::start(vec![
         ("/3/movie/", MOVIE),
         ("/3/configuration", CONFIGURATION),

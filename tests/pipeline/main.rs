@@ -11,81 +11,38 @@ use reelarr_testkit::app::*;
 use reelarr_testkit::openapi::{check, radarr_doc};
 use reelarr_testkit::qbittorrent::{self, QbitPeer};
 use reelarr_testkit::routes;
+use reelarr_testkit::torznab::{self, Release};
 use reqwest::Method;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
-use warp::Filter;
 
 const MOVIE: &str = include_str!("../fixtures/tmdb.movie.603.json");
 const CONFIGURATION: &str = include_str!("../fixtures/tmdb.configuration.json");
-const CAPS: &str = include_str!("../fixtures/torznab.caps.xml");
 const GOOD: &str = "The.Matrix.1999.1080p.BluRay.x264-GRP";
 
-fn item(title: &str, guid: &str, link: &str, size: u64, seeders: u32, hash: &str) -> String {
-    format!(
-        r#"<item><title>{title}</title><guid>{guid}</guid><pubDate>Sat, 04 Apr 2015 20:30:46 +0000</pubDate>
-<size>{size}</size><link>{link}</link><enclosure url="{link}" length="{size}" type="application/x-bittorrent" />
-<torznab:attr name="category" value="2040" /><torznab:attr name="imdb" value="0133093" />
-<torznab:attr name="seeders" value="{seeders}" /><torznab:attr name="peers" value="{seeders}" />
-<torznab:attr name="infohash" value="{hash}" /></item>"#
-    )
-}
-
-/// A Torznab indexer: caps, a search answering three releases for The Matrix (only one
-/// acceptable for HD-1080p), and the .torrent download.
-async fn torznab(torrent: Vec<u8>, hash: String) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let base = format!("http://{addr}");
-    let link = format!("{base}/dl/good.torrent?apikey=tz-key");
-    let rss = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:torznab="http://torznab.com/schemas/2015/feed"><channel><title>fake</title>{}{}{}</channel></rss>"#,
-        // More seeders but 2160p: not in the HD-1080p profile.
-        item(
+/// The Torznab fake answering three releases for The Matrix, only one of them acceptable for
+/// HD-1080p (`GOOD`, served as `torrent`): more seeders but 2160p, and a camera recording.
+async fn matrix_feed(torrent: Vec<u8>, hash: &str) -> String {
+    torznab::start(vec![
+        Release::new(
             "The.Matrix.1999.2160p.UHD.BluRay.x265-BIG",
             "uhd",
-            &format!("{base}/dl/uhd.torrent"),
             60_000_000_000,
             90,
-            &"b".repeat(40)
+            &"b".repeat(40),
         ),
-        // A camera recording: not wanted either.
-        item(
+        Release::new(
             "The.Matrix.1999.CAM.x264-BAD",
             "cam",
-            &format!("{base}/dl/cam.torrent"),
             1_500_000_000,
             50,
-            &"c".repeat(40)
+            &"c".repeat(40),
         ),
-        item(GOOD, "good", &link, 8_000_000_000, 12, &hash),
-    );
-    let rss: &'static str = Box::leak(rss.into_boxed_str());
-    let torrent = Arc::new(torrent);
-    let api = warp::path("api")
-        .and(warp::query::<HashMap<String, String>>())
-        .map(move |q: HashMap<String, String>| {
-            let body = if q.get("t").map(String::as_str) == Some("caps") {
-                CAPS
-            } else {
-                rss
-            };
-            warp::reply::with_header(body, "content-type", "application/xml")
-        });
-    let dl = warp::path!("dl" / "good.torrent").map(move || {
-        warp::reply::with_header(
-            (*torrent).clone(),
-            "content-type",
-            "application/x-bittorrent",
-        )
-    });
-    let server = warp::serve(api.or(dl));
-    tokio::spawn(server.run_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)));
-    base
+        Release::new(GOOD, "good", 8_000_000_000, 12, hash).with_torrent(torrent),
+    ])
+    .await
 }
 
 /// reelarr with a fake TMDB and the Torznab fake configured, pointed at qBittorrent `qbit`
@@ -168,7 +125,7 @@ async fn setup(test: &str, extra: &str) -> Option<Setup> {
             ("the.matrix.nfo", b"nfo".to_vec()),
         ],
     );
-    let tz = torznab(tor, hash.clone()).await;
+    let tz = matrix_feed(tor, &hash).await;
     let (s, dir, _tmdb) = start_reelarr(
         &tz,
         (
@@ -534,7 +491,7 @@ async fn commands_reject_unknown_names_and_bad_bodies() {
 /// metadata, and a second MissingMoviesSearch does not grab the same movie again.
 #[tokio::test]
 async fn missing_search_journals_grabs_and_refresh_keeps_metadata_when_services_fail() {
-    let tz = torznab(Vec::new(), "a".repeat(40)).await;
+    let tz = matrix_feed(Vec::new(), &"a".repeat(40)).await;
     let dead = format!("http://127.0.0.1:{}", routes::dead_port());
     let (s, _dir, tmdb) = start_reelarr(
         &tz,
