@@ -4,11 +4,13 @@
 
 use super::StartError;
 use crate::breaker::Registry;
+use crate::clients::images::ImageClient;
 use crate::clients::qbittorrent::QbitClient;
 use crate::clients::tmdb::TmdbClient;
 use crate::config::Config;
 use crate::journal::Journal;
 use crate::services::downloads::{DownloadSettings, Downloads};
+use crate::services::images::ImageService;
 use crate::services::metadata::MetadataService;
 use crate::services::search::SearchService;
 use crate::services::Services;
@@ -74,10 +76,18 @@ pub async fn build(
         ..DownloadSettings::default()
     };
     let downloads = Downloads::new(client, breaker(reg, "qbittorrent")?, journal, settings);
+    // The call timeout of the `images` breaker bounds each fetch; this only backs it up.
+    let images = ImageService::new(
+        ImageClient::new(http.clone(), &cfg.tmdb.image_url, Duration::from_secs(10)),
+        breaker(reg, "images")?,
+        cfg.data_dir.join("MediaCover"),
+        cfg.tmdb.image_cache_mb.saturating_mul(1024 * 1024),
+    );
     Ok(Services {
         tmdb,
         metadata,
         search,
         downloads,
+        images,
     })
 }

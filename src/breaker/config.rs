@@ -18,12 +18,15 @@ pub const MAX_HALF_OPEN_CALLS: u32 = 1000;
 /// The built-in defaults of every breaker, in registry order: the design card's four services,
 /// then the template every `torznab:<name>` breaker starts from. The one table that
 /// [`BreakerConfig::seed`], the config defaults and the written config file all read.
-pub const SERVICE_DEFAULTS: [ServiceDefaults; 5] = [
+pub const SERVICE_DEFAULTS: [ServiceDefaults; 6] = [
     ServiceDefaults::new("tmdb", 5, 60, 10_000),
     ServiceDefaults::new("hdbits", 3, 90, 10_000),
     ServiceDefaults::new("qbittorrent", 3, 30, 10_000),
     // A local database that needs 5 s for one call is sick: fail it sooner.
     ServiceDefaults::new("database", 2, 15, 5_000),
+    // TMDB's image host for the poster proxy: a page must never wait on a poster, so calls are
+    // cut short and the fallback (a placeholder) is instant.
+    ServiceDefaults::new("images", 3, 60, 3_000),
     ServiceDefaults::new("torznab", 3, 90, 10_000),
 ];
 

@@ -4,6 +4,7 @@
 pub mod factory;
 pub mod hdbits;
 pub mod http;
+pub mod images;
 pub mod qbittorrent;
 pub mod release;
 pub mod tmdb;

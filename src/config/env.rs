@@ -31,7 +31,14 @@ fn m(var: &str, key: &str, kind: Kind) -> Mapping {
 /// Every variable of INTERFACE.md that feeds the config tree (paths and data dir are handled apart).
 pub(crate) fn mappings() -> Vec<Mapping> {
     let mut out = Vec::new();
-    for svc in ["tmdb", "hdbits", "qbittorrent", "database", "torznab"] {
+    for svc in [
+        "tmdb",
+        "hdbits",
+        "qbittorrent",
+        "database",
+        "images",
+        "torznab",
+    ] {
         let up = svc.to_uppercase();
         out.push(m(
             &format!("CIRCUIT_BREAKER_{up}_THRESHOLD"),
@@ -62,6 +69,7 @@ pub(crate) fn mappings() -> Vec<Mapping> {
         m("REELARR_LOG_FORMAT", "log.format", Kind::Str),
         m("TMDB_API_KEY", "tmdb.api_key", Kind::Secret),
         m("TMDB_API_URL", "tmdb.api_url", Kind::Str),
+        m("TMDB_IMAGE_URL", "tmdb.image_url", Kind::Str),
         m("HDBITS_USERNAME", "hdbits.username", Kind::Str),
         m("HDBITS_PASSKEY", "hdbits.passkey", Kind::Secret),
         m("HDBITS_API_URL", "hdbits.api_url", Kind::Str),

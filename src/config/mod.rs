@@ -127,6 +127,8 @@ pub struct BreakersConfig {
     pub hdbits: BreakerSettings,
     pub qbittorrent: BreakerSettings,
     pub database: BreakerSettings,
+    /// TMDB's image host, behind the poster proxy (`/MediaCover`).
+    pub images: BreakerSettings,
     /// Applied to every `torznab:<name>` breaker unless `torznab_overrides` names it.
     pub torznab: BreakerSettings,
     /// Per-indexer overrides keyed by indexer name, written by `PUT /api/v1/circuit-breakers/torznab:<name>`.
@@ -141,6 +143,7 @@ impl BreakersConfig {
             "hdbits" => Some(&self.hdbits),
             "qbittorrent" => Some(&self.qbittorrent),
             "database" => Some(&self.database),
+            "images" => Some(&self.images),
             other => other
                 .strip_prefix("torznab:")
                 .map(|name| self.torznab_overrides.get(name).unwrap_or(&self.torznab)),
@@ -154,6 +157,7 @@ impl BreakersConfig {
             "hdbits" => Some(&mut self.hdbits),
             "qbittorrent" => Some(&mut self.qbittorrent),
             "database" => Some(&mut self.database),
+            "images" => Some(&mut self.images),
             other => {
                 let name = other.strip_prefix("torznab:")?;
                 let base = self.torznab.clone();
@@ -176,6 +180,7 @@ impl Default for BreakersConfig {
             hdbits: seed("hdbits"),
             qbittorrent: seed("qbittorrent"),
             database: seed("database"),
+            images: seed("images"),
             torznab: seed("torznab"),
             torznab_overrides: BTreeMap::new(),
         }
@@ -191,6 +196,10 @@ pub struct TmdbConfig {
     pub timeout_seconds: u64,
     pub cache_ttl_seconds: u64,
     pub negative_cache_ttl_seconds: u64,
+    /// TMDB's image host (sizes such as `w500` are appended), fetched by the poster proxy.
+    pub image_url: String,
+    /// Cap of the on-disk poster cache (`<data-dir>/MediaCover`); the oldest files go first.
+    pub image_cache_mb: u64,
 }
 
 /// `[hdbits]`: the private tracker's JSON API.
@@ -339,6 +348,8 @@ impl Default for TmdbConfig {
             timeout_seconds: 10,
             cache_ttl_seconds: 24 * 3600,
             negative_cache_ttl_seconds: 300,
+            image_url: "https://image.tmdb.org/t/p".into(),
+            image_cache_mb: 200,
         }
     }
 }
@@ -388,7 +399,7 @@ impl Config {
 
     /// Every breaker name this configuration asks for, in a stable order.
     pub fn breaker_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = ["tmdb", "hdbits", "qbittorrent", "database"]
+        let mut names: Vec<String> = ["tmdb", "hdbits", "qbittorrent", "database", "images"]
             .iter()
             .map(|s| s.to_string())
             .collect();

@@ -136,6 +136,10 @@ api_url = "https://api.themoviedb.org/3"
 timeout_seconds = 10
 cache_ttl_seconds = 86400
 negative_cache_ttl_seconds = 300
+# The poster proxy (/MediaCover) fetches from here (env TMDB_IMAGE_URL) and keeps at most
+# image_cache_mb of images in <data-dir>/MediaCover.
+image_url = "https://image.tmdb.org/t/p"
+image_cache_mb = 200
 
 [hdbits]
 # env HDBITS_USERNAME, HDBITS_PASSKEY (or HDBITS_PASSKEY_FILE).

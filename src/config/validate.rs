@@ -102,6 +102,7 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
         ("hdbits", &b.hdbits),
         ("qbittorrent", &b.qbittorrent),
         ("database", &b.database),
+        ("images", &b.images),
         ("torznab", &b.torznab),
     ] {
         breaker(&mut err, &format!("circuit_breakers.{name}"), s);
@@ -115,6 +116,7 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
     }
 
     url(&mut err, "tmdb.api_url", &c.tmdb.api_url);
+    url(&mut err, "tmdb.image_url", &c.tmdb.image_url);
     positive(&mut err, "tmdb.timeout_seconds", c.tmdb.timeout_seconds);
     url(&mut err, "hdbits.api_url", &c.hdbits.api_url);
     positive(&mut err, "hdbits.timeout_seconds", c.hdbits.timeout_seconds);

@@ -74,7 +74,8 @@ pub fn is_configured(state: &Health, service: &str) -> bool {
     match service {
         "tmdb" => state.tmdb.is_configured(),
         "qbittorrent" => state.downloads.is_configured(),
-        "database" => true,
+        // TMDB's public image host needs no credentials.
+        "database" | "images" => true,
         other => state.search.by_service(other).is_some(),
     }
 }

@@ -32,7 +32,9 @@ pub async fn probe_all(state: &Arc<Health>) {
         .all()
         .iter()
         .map(|b| b.name().to_string())
-        .filter(|n| n != "hdbits" && is_configured(state, n))
+        // The image host is not probed either: posters are optional, and a poster request is
+        // its own trial call once the recovery timeout has passed.
+        .filter(|n| n != "hdbits" && n != "images" && is_configured(state, n))
         .collect();
     let probes = names.into_iter().map(|name| {
         let state = state.clone();

@@ -8,6 +8,7 @@ mod breakers;
 mod downloads;
 pub mod error;
 mod health;
+mod media_cover;
 mod observability;
 mod openapi;
 mod schema_check;
@@ -57,6 +58,8 @@ pub fn routes(
         .or(tmdb_settings::routes(state.clone()).boxed())
         .unify()
         .or(openapi::routes(state.clone()).boxed())
+        .unify()
+        .or(media_cover::routes(state.clone()).boxed())
         .unify()
         .or(ui::routes().boxed())
         .unify();

@@ -6,6 +6,7 @@ pub mod breaker_events;
 pub mod downloads;
 pub mod error;
 pub mod formats;
+pub mod images;
 pub mod library;
 pub mod metadata;
 pub mod providers;
@@ -21,4 +22,6 @@ pub struct Services {
     pub metadata: metadata::MetadataService,
     pub search: search::SearchService,
     pub downloads: downloads::Downloads,
+    /// The poster proxy (TMDB's image host behind the `images` breaker, with a disk cache).
+    pub images: images::ImageService,
 }

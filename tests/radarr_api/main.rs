@@ -3,6 +3,7 @@
 mod concurrency;
 mod conformance;
 mod library;
+mod media_cover;
 mod methods_and_params;
 mod openapi_sync;
 mod replays;

@@ -23,6 +23,20 @@ fn clean_title(title: &str) -> String {
         .collect()
 }
 
+/// Like Radarr, `url` points at reelarr's own poster proxy (the page never loads TMDB's host
+/// itself): `/MediaCover/{id}/poster.jpg` for a library movie, `/MediaCoverProxy/{file}` for a
+/// lookup result.
+fn cover_url(image: &Value, lib: Option<&Movie>) -> Value {
+    let remote = image["remoteUrl"].as_str().unwrap_or_default();
+    match (lib, image["coverType"].as_str()) {
+        (Some(m), Some(kind)) => json!(format!("/MediaCover/{}/{kind}.jpg", m.id)),
+        _ => match remote.rsplit_once('/') {
+            Some((_, file)) if !file.is_empty() => json!(format!("/MediaCoverProxy/{file}")),
+            _ => json!(remote),
+        },
+    }
+}
+
 /// `info` is `MovieInfo` serialized (camelCase); `lib` the library record if any.
 pub fn movie_resource(info: &Value, lib: Option<&Movie>) -> Value {
     let title = info["title"].as_str().unwrap_or_default();
@@ -32,7 +46,7 @@ pub fn movie_resource(info: &Value, lib: Option<&Movie>) -> Value {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|i| json!({"coverType": i["coverType"], "url": i["remoteUrl"], "remoteUrl": i["remoteUrl"]}))
+                .map(|i| json!({"coverType": i["coverType"], "url": cover_url(i, lib), "remoteUrl": i["remoteUrl"]}))
                 .collect()
         })
         .unwrap_or_default();
