@@ -1,0 +1,46 @@
+// The breaker dashboard: forcing TMDB's breaker open changes its badge without a reload (the
+// page polls), a reset brings it back, and a threshold saved from the page is applied (the Rust
+// side reads it back from /api/v1/circuit-breakers). Settings and its sections open.
+import { run, login, visit, shoot, check, BASE } from './lib.mjs';
+
+const SECTIONS = ['Indexers', 'Download clients', 'Metadata', 'Quality profiles', 'Quality definitions',
+  'Custom formats', 'Root folders', 'Naming', 'Notifications', 'Security', 'UI'];
+
+await run('system', async (page) => {
+  await login(page);
+  await visit(page, 'system', 'System');
+  const tmdb = page.getByRole('region', { name: 'tmdb breaker' });
+  const badge = tmdb.locator('.badge');
+  await tmdb.locator('.badge[data-state="closed"]').waitFor();
+  await shoot(page, 'system');
+  await tmdb.getByRole('button', { name: 'Force open' }).click();
+  await tmdb.locator('.badge[data-state="forced_open"]').waitFor();
+  const text = (await badge.textContent()).trim();
+  if (!text.includes('forced_open')) throw new Error(`badge text is the state: ${text}`);
+  await shoot(page, 'system-forced-open');
+  await tmdb.getByRole('button', { name: 'Reset' }).click();
+  await tmdb.locator('.badge[data-state="closed"]').waitFor();
+  // A change made elsewhere (here: the API, as another tab or a script would) shows up by polling.
+  const opened = await page.request.post(`${BASE}/api/v1/circuit-breakers/tmdb/open`, { headers: { Origin: BASE } });
+  check(opened.ok(), `forcing open through the API: HTTP ${opened.status()}`);
+  await tmdb.locator('.badge[data-state="forced_open"]').waitFor({ timeout: 10000 });
+  await tmdb.getByRole('button', { name: 'Reset' }).click();
+  await tmdb.locator('.badge[data-state="closed"]').waitFor();
+
+  await tmdb.getByLabel('Failure threshold').fill('7');
+  await tmdb.getByRole('button', { name: 'Save thresholds' }).click();
+  await tmdb.getByRole('status').filter({ hasText: 'Saved' }).first().waitFor();
+
+  await visit(page, 'settings', 'Settings');
+  const sections = page.getByRole('navigation', { name: 'Settings sections' });
+  await shoot(page, 'settings');
+  for (const name of SECTIONS) {
+    await sections.getByRole('link', { name, exact: true }).click();
+    await page.waitForLoadState('networkidle');
+    await shoot(page, `settings-${name.toLowerCase().replaceAll(' ', '-')}`);
+  }
+}, {
+  // Notifications are another branch's endpoint: until it is merged the section says so in words
+  // (a role=status), and its one 404 is expected. Remove this once /api/v3/notification exists.
+  allow: (url, status) => status === 404 && new URL(url).pathname === '/api/v3/notification',
+});
