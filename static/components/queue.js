@@ -60,7 +60,7 @@ export function Queue() {
     ${!queue.data && !queue.error && html`<p class="muted">Loading the queue…</p>`}
     ${records.length > 0 && html`<div class="table-wrap"><table class="stack queue">
       <thead><tr><th scope="col">Release</th><th scope="col">Movie</th><th scope="col">Quality</th>
-        <th scope="col" class="progress-col">Progress</th><th scope="col">Time left</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <th scope="col" class="progress-col">Progress</th><th scope="col">Time left</th><td></td></tr></thead>
       <tbody>${records.map((r) => {
         const op = byHash.get(r.downloadId);
         const inJournal = !!op || /waiting for qBittorrent/.test(r.errorMessage || '');

@@ -45,7 +45,7 @@ export function BlocklistList() {
     ${b.data && rows.length === 0 && html`<p class="empty">The blocklist is empty.</p>`}
     ${rows.length > 0 && html`<div class="table-wrap"><table class="stack">
       <thead><tr><th scope="col">Date</th><th scope="col">Movie</th><th scope="col">Release</th><th scope="col">Quality</th>
-        <th scope="col">Indexer</th><th scope="col">Reason</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <th scope="col">Indexer</th><th scope="col">Reason</th><td></td></tr></thead>
       <tbody>${rows.map((r) => html`<tr key=${r.id}><td data-label="Date">${date(r.date, true)}</td><td data-label="Movie"><${MovieName} id=${r.movieId} /></td>
         <td data-label="Release" class="wrap">${r.sourceTitle}</td><td data-label="Quality">${quality(r.quality)}</td><td data-label="Indexer">${r.indexer || '—'}</td><td data-label="Reason">${r.message || '—'}</td>
         <td class="cell-actions"><button type="button" class="small secondary" aria-label=${`Remove ${r.sourceTitle} from the blocklist`} onClick=${() => remove(r)}>Remove</button></td></tr>`)}</tbody>

@@ -48,7 +48,7 @@ export function Releases({ movieId, onGrabbed }) {
       <thead><tr>
         <th scope="col">Release</th><th scope="col">Quality</th><th scope="col" class="num">Size</th>
         <th scope="col" class="num">Seeders</th><th scope="col">Indexer</th><th scope="col" class="num">Score</th>
-        <th scope="col">Rejections</th><th scope="col"><span class="visually-hidden">Actions</span></th>
+        <th scope="col">Rejections</th><td></td>
       </tr></thead>
       <tbody>${state.releases.map((r) => html`<tr key=${r.guid} class=${r.rejected ? 'rejected' : ''}>
         <td data-label="Release" class="wrap">${r.title}</td>

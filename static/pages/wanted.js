@@ -40,7 +40,7 @@ export default function WantedPage({ route }) {
     ${list.data && rows.length === 0 && html`<p class="empty">${tab === 'cutoff' ? 'Every file meets its cutoff.' : 'No monitored movie is missing.'}</p>`}
     ${rows.length > 0 && html`<div class="table-wrap"><table class="stack">
       <thead><tr><th scope="col">Title</th><th scope="col" class="num">Year</th><th scope="col">Availability</th>
-        <th scope="col">In cinemas</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <th scope="col">In cinemas</th><td></td></tr></thead>
       <tbody>${rows.map((m) => html`<tr key=${m.id}>
         <td data-label="Title"><a href=${`#/movie/${m.id}`}>${m.title}</a></td><td data-label="Year" class="num">${m.year || '—'}</td>
         <td data-label="Availability">${m.isAvailable ? 'Available' : 'Not yet available'}</td><td data-label="In cinemas">${date(m.inCinemas)}</td>
