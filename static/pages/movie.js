@@ -1,6 +1,6 @@
 // Movie detail (#/movie/<id>): metadata, its file, its history, and the actions: interactive search
 // (releases with a Grab button each), automatic search (command MoviesSearch), edit and delete.
-import { html, useState } from '../lib/html.js';
+import { html, useEffect, useState } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { useApi } from '../components/use-api.js';
 import { Alert, Status } from '../components/notice.js';
@@ -69,6 +69,8 @@ export default function MoviePage({ route }) {
   const [searching, setSearching] = useState(0);
   const [msg, setMsg] = useState({});
   const history = useApi(valid ? `/api/v3/history/movie?movieId=${id}` : null);
+  const title = movie.data && movie.data.title;
+  useEffect(() => { if (title) document.title = `${title} · reelarr`; }, [title]);
   if (!valid) return html`<h1>Movie</h1><${Alert} error="This address names no movie." />`;
   if (movie.error && !movie.data) return html`<h1>Movie</h1><${Alert} error=${movie.error} />`;
   const m = movie.data;
