@@ -12,14 +12,14 @@ const PAGE_SIZE = 25;
 
 export function HistoryList() {
   const [page, setPage] = useState(1);
-  const h = useApi(`/api/v3/history?page=${page}&pageSize=${PAGE_SIZE}&sortKey=date&sortDirection=descending`);
+  const h = useApi(`/api/v3/history?page=${page}&pageSize=${PAGE_SIZE}&sortKey=date&sortDirection=descending&includeMovie=true`);
   const rows = (h.data && h.data.records) || [];
   return html`<${Alert} error=${h.error} />
     ${h.data && rows.length === 0 && html`<p class="empty">No history yet.</p>`}
     ${rows.length > 0 && html`<div class="table-wrap"><table class="stack">
       <thead><tr><th scope="col">Date</th><th scope="col">Event</th><th scope="col">Movie</th><th scope="col">Release</th><th scope="col">Quality</th><th scope="col">Details</th></tr></thead>
       <tbody>${rows.map((r) => html`<tr key=${r.id}><td data-label="Date">${date(r.date, true)}</td><td data-label="Event">${eventName(r.eventType, r.data)}</td>
-        <td data-label="Movie"><${MovieName} id=${r.movieId} /></td><td data-label="Release" class="wrap">${r.sourceTitle}</td><td data-label="Quality">${quality(r.quality)}</td>
+        <td data-label="Movie"><${MovieName} id=${r.movieId} title=${r.movie && r.movie.title} /></td><td data-label="Release" class="wrap">${r.sourceTitle}</td><td data-label="Quality">${quality(r.quality)}</td>
         <td data-label="Details" class="small">${eventDetails(r.data)}</td></tr>`)}</tbody>
     </table></div>`}
     ${h.data && h.data.totalRecords > PAGE_SIZE && html`<${Pager} page=${page} pageSize=${PAGE_SIZE} total=${h.data.totalRecords} onPage=${setPage} label="History pages" />`}`;
