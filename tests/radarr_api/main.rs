@@ -4,6 +4,7 @@ mod concurrency;
 mod conformance;
 mod library;
 mod methods_and_params;
+mod movie_list;
 mod openapi_sync;
 mod replays;
 mod schemathesis;
