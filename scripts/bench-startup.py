@@ -3,11 +3,12 @@
 
 Usage: cargo build --release && python3 scripts/bench-startup.py [runs]
 Each run uses a fresh data dir for the first start (creates config, database, admin user) and then
-restarts on the same data dir (the normal case); prints median and p90 of both.
+restarts on the same data dir (the normal case); prints median and p90 of both. REELARR_BIN picks
+another binary (default target/release/reelarr).
 """
 import os, shutil, socket, subprocess, sys, tempfile, time, urllib.request
 
-BIN = os.path.join(os.path.dirname(__file__), "..", "target", "release", "reelarr")
+BIN = os.environ.get("REELARR_BIN") or os.path.join(os.path.dirname(__file__), "..", "target", "release", "reelarr")
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 
 

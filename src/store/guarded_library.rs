@@ -2,13 +2,14 @@
 
 use super::guarded::or_snapshot;
 use super::library::{HistoryPage, HistoryQuery, LibraryStore, NewHistory, NewMovieFile};
-use super::{GuardedStore, StoreResult};
+use super::{GuardedStore, MovieList, StoreResult};
 use crate::domain::movie::{
     BlocklistEntry, CommandRecord, HistoryEntry, Movie, MovieFile, NewMovie, RootFolder,
     StoredProfile, Tag,
 };
 use async_trait::async_trait;
 use serde_json::Value;
+use std::time::Duration;
 
 #[async_trait]
 impl LibraryStore for GuardedStore {
@@ -18,6 +19,19 @@ impl LibraryStore for GuardedStore {
             self.snapshot.set_movies(all);
         }
         or_snapshot(r, || self.snapshot.movies())
+    }
+    fn movie_list(&self, max_age: Option<Duration>) -> Option<MovieList> {
+        self.snapshot.movie_list(max_age)
+    }
+    async fn reload_movies(&self) -> StoreResult<()> {
+        match self.guard(self.inner().movies()).await {
+            Ok(all) => {
+                self.snapshot.set_movies(&all);
+                Ok(())
+            }
+            Err(e) if e.is_outage() && self.snapshot.is_ready() => Ok(()),
+            Err(e) => Err(e),
+        }
     }
     async fn movie(&self, id: i64) -> StoreResult<Option<Movie>> {
         let r = self.guard(self.inner().movie(id)).await;

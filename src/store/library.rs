@@ -1,6 +1,7 @@
 //! The library half of the store: movies, files, profiles, root folders, tags, history,
 //! commands and the blocklist. A supertrait of [`super::Store`] so both backends implement it.
 
+use super::snapshot::MovieList;
 use super::StoreResult;
 use crate::domain::movie::{
     BlocklistEntry, CommandRecord, HistoryEntry, Movie, MovieFile, NewMovie, RootFolder,
@@ -8,6 +9,7 @@ use crate::domain::movie::{
 };
 use async_trait::async_trait;
 use serde_json::Value;
+use std::time::Duration;
 
 /// A page of history, newest first, with the total for Radarr's paging envelope.
 #[derive(Debug, Clone)]
@@ -44,6 +46,16 @@ pub struct NewMovieFile {
 #[async_trait]
 pub trait LibraryStore: Send + Sync {
     async fn movies(&self) -> StoreResult<Vec<Movie>>;
+    /// The whole library in list order from memory, when this store keeps a copy read from
+    /// the database less than `max_age` ago (the guarded store's snapshot); `None` otherwise.
+    fn movie_list(&self, _max_age: Option<Duration>) -> Option<MovieList> {
+        None
+    }
+    /// Reads the whole library into that copy. While the database is unavailable it is still
+    /// `Ok` when a copy exists (reads are answered from it).
+    async fn reload_movies(&self) -> StoreResult<()> {
+        self.movies().await.map(|_| ())
+    }
     async fn movie(&self, id: i64) -> StoreResult<Option<Movie>>;
     async fn movie_by_tmdb(&self, tmdb_id: i64) -> StoreResult<Option<Movie>>;
     async fn add_movie(&self, movie: &NewMovie) -> StoreResult<Movie>;

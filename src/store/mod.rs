@@ -29,6 +29,7 @@ pub use library::{
 pub use migrate::{latest_version, MIGRATIONS};
 pub use postgres::{redacted_url, PostgresStore};
 pub use providers::{ProviderStore, StoredProvider};
+pub use snapshot::{list_order, MovieList};
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;

@@ -5,19 +5,31 @@
 
 use super::{Session, User};
 use crate::domain::movie::{Movie, RootFolder, StoredProfile, Tag};
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
+use std::cmp::Ordering as Order;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Most sessions remembered for the fallback (older ones simply need the database again).
 const MAX_SESSIONS: usize = 10_000;
 
+/// The library in list order, shared: handing it out copies one pointer, not 10,000 movies.
+pub type MovieList = Arc<[Arc<Movie>]>;
+
 /// The fallback copy. `ready` is set once a full movie list has been seen, so an empty map is
-/// never mistaken for an empty library.
+/// never mistaken for an empty library. Movies are shared (`Arc`) and an unchanged movie keeps
+/// its `Arc` across full reloads, so whoever caches something per movie can tell "unchanged"
+/// by pointer.
 #[derive(Default)]
 pub struct Snapshot {
     ready: AtomicBool,
-    movies: RwLock<BTreeMap<i64, Movie>>,
+    movies: RwLock<BTreeMap<i64, Arc<Movie>>>,
+    /// The movies in list order, built on demand and dropped on every change.
+    sorted: RwLock<Option<MovieList>>,
+    /// When the last full list was read from the database.
+    loaded_at: Mutex<Option<Instant>>,
     profiles: RwLock<Option<Vec<StoredProfile>>>,
     roots: RwLock<Option<Vec<RootFolder>>>,
     tags: RwLock<Option<Vec<Tag>>>,
@@ -33,38 +45,66 @@ impl Snapshot {
 
     pub fn set_movies(&self, all: &[Movie]) {
         // Every write keeps the copy current, so a full list almost always matches it already:
-        // comparing allocates nothing, while rebuilding cloned (and freed) every movie on every
-        // `GET /api/v3/movie`.
-        if self.is_ready() {
-            let map = self.movies.read();
-            if map.len() == all.len() && all.iter().all(|m| map.get(&m.id) == Some(m)) {
-                return;
+        // comparing allocates nothing. Only movies that differ are replaced, so the others keep
+        // their `Arc` (and whatever was cached for them).
+        let unchanged = |map: &BTreeMap<i64, Arc<Movie>>| {
+            map.len() == all.len() && all.iter().all(|m| map.get(&m.id).map(|a| &**a) == Some(m))
+        };
+        if !self.is_ready() || !unchanged(&self.movies.read()) {
+            let mut map = self.movies.write();
+            let mut next = BTreeMap::new();
+            for m in all {
+                let keep = map.remove(&m.id).filter(|a| **a == *m);
+                next.insert(m.id, keep.unwrap_or_else(|| Arc::new(m.clone())));
             }
+            *map = next;
+            *self.sorted.write() = None;
         }
-        *self.movies.write() = all.iter().map(|m| (m.id, m.clone())).collect();
+        *self.loaded_at.lock() = Some(Instant::now());
         self.ready.store(true, Ordering::Release);
     }
 
     pub fn put_movie(&self, m: &Movie) {
-        self.movies.write().insert(m.id, m.clone());
+        let mut map = self.movies.write();
+        if map.get(&m.id).map(|a| &**a) != Some(m) {
+            map.insert(m.id, Arc::new(m.clone()));
+            *self.sorted.write() = None;
+        }
     }
 
     pub fn remove_movie(&self, id: i64) {
-        self.movies.write().remove(&id);
+        if self.movies.write().remove(&id).is_some() {
+            *self.sorted.write() = None;
+        }
     }
 
-    /// Movies sorted by title, as the store returns them.
-    pub fn movies(&self) -> Option<Vec<Movie>> {
-        if !self.is_ready() {
+    /// The whole library in list order, without copying it; `None` until a full list has
+    /// been seen, or when that was longer than `max_age` ago (so a change made to the
+    /// database by another program shows within `max_age`).
+    pub fn movie_list(&self, max_age: Option<Duration>) -> Option<MovieList> {
+        let loaded = (*self.loaded_at.lock())?;
+        if !self.is_ready() || max_age.is_some_and(|age| loaded.elapsed() > age) {
             return None;
         }
-        let mut v: Vec<Movie> = self.movies.read().values().cloned().collect();
-        v.sort_by_key(|m| m.title.to_lowercase());
+        if let Some(v) = self.sorted.read().as_ref() {
+            return Some(v.clone());
+        }
+        let map = self.movies.read();
+        let mut v: Vec<Arc<Movie>> = map.values().cloned().collect();
+        v.sort_by(|a, b| list_order(a, b));
+        let v: MovieList = v.into();
+        *self.sorted.write() = Some(v.clone());
         Some(v)
     }
 
+    /// Movies sorted as the store returns them.
+    pub fn movies(&self) -> Option<Vec<Movie>> {
+        let list = self.movie_list(None)?;
+        Some(list.iter().map(|m| (**m).clone()).collect())
+    }
+
     pub fn movie(&self, id: i64) -> Option<Option<Movie>> {
-        let found = self.movies.read().get(&id).cloned();
+        let found = self.movies.read().get(&id).map(|m| (**m).clone());
         (found.is_some() || self.is_ready()).then_some(found)
     }
 
@@ -74,7 +114,7 @@ impl Snapshot {
             .read()
             .values()
             .find(|m| m.tmdb_id == tmdb_id)
-            .cloned();
+            .map(|m| (**m).clone());
         (found.is_some() || self.is_ready()).then_some(found)
     }
 
@@ -127,6 +167,15 @@ impl Snapshot {
     pub fn user(&self, id: i64) -> Option<User> {
         self.users.read().get(&id).cloned()
     }
+}
+
+/// The stores' list order: the title with ASCII letters folded (SQLite's `COLLATE NOCASE`,
+/// PostgreSQL's `lower(title COLLATE "C")`), then the id.
+pub fn list_order(a: &Movie, b: &Movie) -> Order {
+    fn fold(m: &Movie) -> impl Iterator<Item = u8> + '_ {
+        m.title.bytes().map(|c| c.to_ascii_lowercase())
+    }
+    fold(a).cmp(fold(b)).then(a.id.cmp(&b.id))
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ fn placeholders(sql: &str) -> String {
 #[async_trait]
 impl SqlBackend for SqliteStore {
     const DIALECT: Dialect = Dialect {
-        movie_order: "m.title COLLATE NOCASE",
+        movie_order: "m.title COLLATE NOCASE, m.id",
         folder_order: "path",
         // The lists travel as JSON arrays, an empty one meaning "no filter".
         history_filter: "WHERE ($1 = '[]' OR movie_id IN (SELECT value FROM json_each($1)))

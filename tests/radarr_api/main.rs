@@ -5,6 +5,7 @@ mod conformance;
 mod library;
 mod media_cover;
 mod methods_and_params;
+mod movie_list;
 mod openapi_sync;
 mod replays;
 mod schemathesis;

@@ -123,6 +123,13 @@ pub fn movie_resource(info: &Value, lib: Option<&Movie>) -> Value {
     v
 }
 
+/// A library movie's resource as JSON bytes: what the full list caches and streams per movie,
+/// and what `GET /api/v3/movie/{id}` answers.
+pub fn render_movie(m: &Movie) -> Vec<u8> {
+    serde_json::to_vec(&movie_resource(&m.metadata, Some(m)))
+        .expect("a JSON value always serializes")
+}
+
 /// Radarr's `MovieFileResource`, with the fields clients read (`/movie` embeds it,
 /// `/moviefile` lists it).
 pub fn movie_file_resource(m: &Movie, f: &MovieFile) -> Value {

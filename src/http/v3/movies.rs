@@ -2,7 +2,7 @@
 //! POST to add. The rules (validation, TMDB fallback, folder naming, the search after an add)
 //! are the library service's; this module reads Radarr's JSON and writes its resources.
 
-use super::movie_resource::movie_resource;
+use super::movie_resource::{movie_resource, render_movie};
 use super::params::{params, Params};
 use crate::auth::Principal;
 use crate::domain::movie::Movie;
@@ -10,12 +10,13 @@ use crate::http::auth::require;
 use crate::http::body;
 use crate::http::error::ApiError;
 use crate::http::with_state;
-use crate::services::library::{AddMovie, MovieChanges};
+use crate::services::library::{AddMovie, ListChunks, MovieChanges};
 use crate::state::AppState;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use warp::http::StatusCode;
+use warp::hyper::Body;
 use warp::{Filter, Rejection, Reply};
 
 type Resp = warp::reply::Response;
@@ -52,9 +53,7 @@ fn reply(v: &Value, status: StatusCode) -> Resp {
     warp::reply::with_status(warp::reply::json(v), status).into_response()
 }
 
-/// The list as one JSON array, each movie written as soon as its resource is built, so a large
-/// library never holds every resource tree (and the deep copy `json!` would make of them) at once:
-/// with 10,000 movies that was most of the request's time (allocation) and hundreds of MB of RSS.
+/// A short list (`?tmdbId=`: none or one movie) as one JSON array, in one piece.
 fn list_reply(all: &[Movie]) -> Resp {
     let mut body = Vec::with_capacity(all.len() * 1024 + 2);
     body.push(b'[');
@@ -62,10 +61,21 @@ fn list_reply(all: &[Movie]) -> Resp {
         if i > 0 {
             body.push(b',');
         }
-        serde_json::to_writer(&mut body, &resource(m)).expect("a JSON value always serializes");
+        body.extend_from_slice(&render_movie(m));
     }
     body.push(b']');
-    let mut r = Resp::new(body.into());
+    json_response(Body::from(body))
+}
+
+/// The full list, streamed: hyper polls the next chunk only when the connection has taken the
+/// previous ones, so each connection holds about one chunk of rendered JSON, never the body.
+fn stream_reply(chunks: ListChunks) -> Resp {
+    let chunks = futures_util::stream::iter(chunks.map(Ok::<_, std::convert::Infallible>));
+    json_response(Body::wrap_stream(chunks))
+}
+
+fn json_response(body: Body) -> Resp {
+    let mut r = Resp::new(body);
     r.headers_mut().insert(
         warp::http::header::CONTENT_TYPE,
         warp::http::HeaderValue::from_static("application/json"),
@@ -122,15 +132,13 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(auth())
         .and(params())
         .and_then(|_: Principal, s: Arc<AppState>, q: Params| async move {
-            let all = match q.int("tmdbId")? {
-                Some(t) => s.library.movie_by_tmdb(t).await?.into_iter().collect(),
-                None => s.library.movies().await?,
-            };
-            // Building a large list takes tens of ms of CPU: off the async workers, so other
-            // requests are not stalled behind it.
-            tokio::task::spawn_blocking(move || list_reply(&all))
-                .await
-                .map_err(|_| ApiError::internal("building the movie list").reject())
+            match q.int("tmdbId")? {
+                Some(t) => {
+                    let found: Vec<Movie> = s.library.movie_by_tmdb(t).await?.into_iter().collect();
+                    Ok::<_, Rejection>(list_reply(&found))
+                }
+                None => Ok(stream_reply(s.library.movie_list_json(render_movie).await?)),
+            }
         });
     let one = warp::path!("api" / "v3" / "movie" / i64)
         .and(warp::get())

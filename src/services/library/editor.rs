@@ -152,6 +152,7 @@ impl LibraryService {
         }
         let mut saved = Vec::with_capacity(movies.len());
         for m in &movies {
+            self.rendered.forget(m.id);
             if let Some(s) = self.store.update_movie(m).await? {
                 saved.push(s);
             }

@@ -6,6 +6,7 @@
 mod blocklist;
 mod disk;
 mod editor;
+mod movie_list;
 mod moviefile;
 mod movies;
 mod queue;
@@ -16,6 +17,7 @@ mod views;
 
 pub use disk::DiskSpace;
 pub use editor::{ApplyTags, MovieEdit};
+pub use movie_list::{ListChunks, Render, CHUNK_BYTES};
 pub use movies::{AddMovie, MovieChanges};
 pub use queue::{QueueView, TrackedDownload};
 pub use queue_remove::{queue_id, QueueRemoval};
@@ -46,6 +48,10 @@ pub struct LibraryService {
     tracker: Arc<Tracker>,
     automation: Automation,
     config: LiveConfig,
+    /// Each movie's rendered JSON for the full list (see `movie_list`).
+    rendered: movie_list::RenderCache,
+    /// One full read of the library at a time when the list's copy is stale.
+    list_reload: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl LibraryService {
@@ -66,6 +72,8 @@ impl LibraryService {
             tracker,
             automation,
             config,
+            rendered: movie_list::RenderCache::new(movie_list::RENDER_CACHE_BYTES),
+            list_reload: Arc::default(),
         }
     }
 

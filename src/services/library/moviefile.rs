@@ -83,6 +83,7 @@ impl LibraryService {
                     .map_err(removal_error)?;
             }
             self.store.add_history(&deleted_event(m)).await?;
+            self.rendered.forget(m.id);
             self.store.delete_movie_file(m.id).await?;
         }
         Ok(())

@@ -240,6 +240,7 @@ impl LibraryService {
         if let Some(v) = changes.path {
             m.path = v;
         }
+        self.rendered.forget(id);
         let saved = self
             .store
             .update_movie(&m)
@@ -258,6 +259,7 @@ impl LibraryService {
     /// Removes movie `id`, with its folder when `delete_files` (only inside a root folder; see
     /// `removal`).
     pub async fn delete_movie(&self, id: i64, delete_files: bool) -> Result<()> {
+        self.rendered.forget(id);
         remove_movie(self.store.as_ref(), id, delete_files)
             .await
             .map(|_| ())
