@@ -31,7 +31,14 @@ fn m(var: &str, key: &str, kind: Kind) -> Mapping {
 /// Every variable of INTERFACE.md that feeds the config tree (paths and data dir are handled apart).
 pub(crate) fn mappings() -> Vec<Mapping> {
     let mut out = Vec::new();
-    for svc in ["tmdb", "hdbits", "qbittorrent", "database", "torznab"] {
+    for svc in [
+        "tmdb",
+        "hdbits",
+        "qbittorrent",
+        "database",
+        "torznab",
+        "notification",
+    ] {
         let up = svc.to_uppercase();
         out.push(m(
             &format!("CIRCUIT_BREAKER_{up}_THRESHOLD"),

@@ -131,6 +131,8 @@ pub struct BreakersConfig {
     pub torznab: BreakerSettings,
     /// Per-indexer overrides keyed by indexer name, written by `PUT /api/v1/circuit-breakers/torznab:<name>`.
     pub torznab_overrides: BTreeMap<String, BreakerSettings>,
+    /// Shared by every `notification:<name>` breaker (one per webhook target).
+    pub notification: BreakerSettings,
 }
 
 impl BreakersConfig {
@@ -141,6 +143,7 @@ impl BreakersConfig {
             "hdbits" => Some(&self.hdbits),
             "qbittorrent" => Some(&self.qbittorrent),
             "database" => Some(&self.database),
+            other if other.starts_with("notification:") => Some(&self.notification),
             other => other
                 .strip_prefix("torznab:")
                 .map(|name| self.torznab_overrides.get(name).unwrap_or(&self.torznab)),
@@ -154,6 +157,7 @@ impl BreakersConfig {
             "hdbits" => Some(&mut self.hdbits),
             "qbittorrent" => Some(&mut self.qbittorrent),
             "database" => Some(&mut self.database),
+            other if other.starts_with("notification:") => Some(&mut self.notification),
             other => {
                 let name = other.strip_prefix("torznab:")?;
                 let base = self.torznab.clone();
@@ -178,6 +182,7 @@ impl Default for BreakersConfig {
             database: seed("database"),
             torznab: seed("torznab"),
             torznab_overrides: BTreeMap::new(),
+            notification: seed("notification"),
         }
     }
 }

@@ -103,6 +103,7 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
         ("qbittorrent", &b.qbittorrent),
         ("database", &b.database),
         ("torznab", &b.torznab),
+        ("notification", &b.notification),
     ] {
         breaker(&mut err, &format!("circuit_breakers.{name}"), s);
     }

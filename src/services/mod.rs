@@ -8,6 +8,7 @@ pub mod error;
 pub mod formats;
 pub mod library;
 pub mod metadata;
+pub mod notify;
 pub mod providers;
 pub mod search;
 pub mod tracking;

@@ -26,6 +26,7 @@ use crate::config::LiveConfig;
 use crate::services::automation::Automation;
 use crate::services::downloads::Downloads;
 use crate::services::metadata::MetadataService;
+use crate::services::notify::Notifier;
 use crate::services::tracking::Tracker;
 use crate::store::Store;
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub struct LibraryService {
     tracker: Arc<Tracker>,
     automation: Automation,
     config: LiveConfig,
+    notifier: Notifier,
 }
 
 impl LibraryService {
@@ -58,6 +60,7 @@ impl LibraryService {
         tracker: Arc<Tracker>,
         automation: Automation,
         config: LiveConfig,
+        notifier: Notifier,
     ) -> Self {
         LibraryService {
             store,
@@ -66,6 +69,7 @@ impl LibraryService {
             tracker,
             automation,
             config,
+            notifier,
         }
     }
 
