@@ -1,13 +1,14 @@
 //! The seed's recommended alerts — breaker opened, failure rate above 10 %, open for more than
 //! 5 minutes, recovered — kept as active entries (shown by `/api/v3/health`) and POSTed as JSON
-//! to the configured webhooks. The sender has its own timeout and breaker and never blocks the
-//! caller: alerts go through a bounded channel and are dropped (with a warning) when it is full.
+//! to the configured webhooks. Delivery is the notifier's (`services::notify`, the one webhook
+//! sender): its bounded queue never blocks the caller, each send has the `webhooks` breaker's
+//! timeout and a bounded retry. Opened and failure-rate alerts are also Radarr's `Health`
+//! notifications, recovery its `HealthRestored`.
 
-use crate::breaker::{
-    BreakerConfig, BreakerEvent, BreakerState, CallError, CircuitBreaker, Clock, Registry,
-};
-use crate::clients::http::HttpError;
-use crate::config::LiveConfig;
+use crate::breaker::{BreakerConfig, BreakerEvent, BreakerState, CircuitBreaker, Clock, Registry};
+use crate::clients::webhook::WebhookTarget;
+use crate::config::{LiveConfig, Secret};
+use crate::services::notify::{health_event, Notifier};
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde::Serialize;
@@ -43,26 +44,78 @@ pub struct Alert {
     pub at: DateTime<Utc>,
 }
 
-/// Active alerts plus the webhook queue.
+/// Active alerts plus what sends them.
 pub struct Alerts {
     active: Mutex<BTreeMap<(String, AlertKind), Alert>>,
-    tx: tokio::sync::mpsc::Sender<Alert>,
+    config: LiveConfig,
+    notifier: Notifier,
+    /// The `[alerts] webhooks` receivers' breaker.
+    breaker: Arc<CircuitBreaker>,
+}
+
+/// Radarr's health-check name for a service's failures (the `type` of a Health payload).
+fn health_source(service: &str) -> &'static str {
+    match service {
+        "hdbits" => "IndexerStatusCheck",
+        s if s.starts_with("torznab:") => "IndexerStatusCheck",
+        "qbittorrent" => "DownloadClientStatusCheck",
+        "tmdb" => "MetadataSourceCheck",
+        "database" => "DatabaseCheck",
+        _ => "NotificationStatusCheck",
+    }
 }
 
 impl Alerts {
-    /// Creates the alert book and starts the webhook sender.
-    pub fn start(config: LiveConfig, http: reqwest::Client, clock: Arc<dyn Clock>) -> Arc<Self> {
-        let (tx, rx) = tokio::sync::mpsc::channel(256);
+    /// Creates the alert book; alerts are sent through `notifier`.
+    pub fn start(config: LiveConfig, notifier: Notifier, clock: Arc<dyn Clock>) -> Arc<Self> {
         let breaker = Arc::new(CircuitBreaker::new(
             "webhooks",
             BreakerConfig::with_defaults(3, 60),
             clock,
         ));
-        tokio::spawn(send_loop(rx, config, http, breaker));
         Arc::new(Alerts {
             active: Mutex::new(BTreeMap::new()),
-            tx,
+            config,
+            notifier,
+            breaker,
         })
+    }
+
+    /// Queues `alert` for every `[alerts] webhooks` URL and, as Radarr's Health or
+    /// HealthRestored, for the notifications that want it.
+    fn send(&self, alert: &Alert) {
+        let cfg = self.config.get();
+        let limit_ms = cfg.alerts.timeout_seconds.saturating_mul(1000).max(1);
+        if self.breaker.config().call_timeout_ms != limit_ms {
+            let next = BreakerConfig {
+                call_timeout_ms: limit_ms,
+                slow_call_ms: limit_ms,
+                ..(*self.breaker.config()).clone()
+            };
+            if let Err(e) = self.breaker.update_config(next) {
+                tracing::warn!(error = %e, "alerts.timeout_seconds not applied to the webhooks breaker");
+            }
+        }
+        let body = serde_json::to_value(alert).unwrap_or_default();
+        for url in &cfg.alerts.webhooks {
+            let target = WebhookTarget {
+                service: "webhooks".into(),
+                url: url.clone(),
+                put: false,
+                username: String::new(),
+                password: Secret::default(),
+            };
+            self.notifier
+                .send_raw(target, self.breaker.clone(), body.clone());
+        }
+        let source = health_source(&alert.service);
+        let event = match alert.alert {
+            AlertKind::BreakerOpened => health_event(false, "error", source, &alert.message),
+            AlertKind::HighFailureRate => health_event(false, "warning", source, &alert.message),
+            AlertKind::Recovered => health_event(true, "ok", source, &alert.message),
+            AlertKind::OpenTooLong => return,
+        };
+        self.notifier.emit(event);
     }
 
     /// Alerts currently in force, most severe first.
@@ -91,9 +144,7 @@ impl Alerts {
             .is_none();
         if fresh {
             tracing::warn!(service, alert = ?kind, "{}", alert.message);
-            if self.tx.try_send(alert).is_err() {
-                tracing::warn!(service, "alert webhook queue full; alert not sent");
-            }
+            self.send(&alert);
         }
     }
 
@@ -188,41 +239,6 @@ impl Alerts {
     }
 }
 
-async fn send_loop(
-    mut rx: tokio::sync::mpsc::Receiver<Alert>,
-    config: LiveConfig,
-    http: reqwest::Client,
-    breaker: Arc<CircuitBreaker>,
-) {
-    while let Some(alert) = rx.recv().await {
-        let cfg = config.get();
-        let timeout = Duration::from_secs(cfg.alerts.timeout_seconds);
-        for url in &cfg.alerts.webhooks {
-            let send = async {
-                let resp = http
-                    .post(url)
-                    .timeout(timeout)
-                    .json(&alert)
-                    .send()
-                    .await
-                    .map_err(|e| HttpError::from_reqwest("webhooks", e))?;
-                if resp.status().is_success() {
-                    Ok(())
-                } else {
-                    Err(HttpError::from_status("webhooks", &resp))
-                }
-            };
-            match breaker.call(send).await {
-                Ok(()) => {}
-                Err(CallError::Open(_)) => {
-                    tracing::warn!("alert webhook skipped: its circuit breaker is open");
-                }
-                Err(e) => tracing::warn!(error = %e, "alert webhook failed"),
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,7 +263,10 @@ mod tests {
         };
         let b = reg.register("tmdb", cfg);
         let live = LiveConfig::new(Config::default(), Sources::default());
-        let alerts = Alerts::start(live, reqwest::Client::new(), clock.clone());
+        let notifier = Notifier::start(crate::clients::webhook::WebhookClient::new(
+            reqwest::Client::new(),
+        ));
+        let alerts = Alerts::start(live, notifier, clock.clone());
         let a2 = alerts.clone();
         reg.add_listener(Arc::new(move |ev| a2.on_event(ev)));
 

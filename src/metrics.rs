@@ -270,6 +270,28 @@ pub fn render(
     );
     header(
         &mut o,
+        "reelarr_notifications_dropped_total",
+        "counter",
+        "Notification deliveries dropped because the delivery queue was full.",
+    );
+    let _ = writeln!(
+        o,
+        "reelarr_notifications_dropped_total {}",
+        crate::services::notify::dropped_total()
+    );
+    header(
+        &mut o,
+        "reelarr_notifications_failed_total",
+        "counter",
+        "Notification deliveries that failed after their retries or were refused by an open breaker.",
+    );
+    let _ = writeln!(
+        o,
+        "reelarr_notifications_failed_total {}",
+        crate::services::notify::failed_total()
+    );
+    header(
+        &mut o,
         "reelarr_uptime_seconds",
         "gauge",
         "Seconds since reelarr started.",

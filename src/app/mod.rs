@@ -66,7 +66,10 @@ pub async fn build(
     store.tags().await?;
     let config = LiveConfig::new(cfg.clone(), sources);
     let http = crate::clients::http::shared_client();
-    let alerts = Alerts::start(config.clone(), http.clone(), breakers.clock().clone());
+    let notifier = crate::services::notify::Notifier::start(
+        crate::clients::webhook::WebhookClient::new(http.clone()),
+    );
+    let alerts = Alerts::start(config.clone(), notifier.clone(), breakers.clock().clone());
     let a2 = alerts.clone();
     breakers.add_listener(Arc::new(move |ev| a2.on_event(ev)));
     crate::services::breaker_events::persist_events(&breakers, store.clone());
@@ -82,6 +85,7 @@ pub async fn build(
             search: services.search.clone(),
             downloads: services.downloads.clone(),
             tmdb: services.tmdb.clone(),
+            notifier: notifier.clone(),
         })
         .await
         .map_err(|e| StartError::Other(format!("loading indexers and download clients: {e}")))?;
@@ -103,6 +107,7 @@ pub async fn build(
         services.downloads.clone(),
         tracker.clone(),
         config.clone(),
+        notifier.clone(),
     );
     let library = crate::services::library::LibraryService::new(
         store.clone(),
@@ -111,6 +116,7 @@ pub async fn build(
         tracker.clone(),
         automation.clone(),
         config.clone(),
+        notifier,
     );
     let formats = crate::services::formats::FormatsService::new(store.clone(), config.clone());
     let breaker_events =

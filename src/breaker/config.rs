@@ -16,9 +16,10 @@ pub const MAX_WINDOW_SIZE: u32 = 1024;
 pub const MAX_HALF_OPEN_CALLS: u32 = 1000;
 
 /// The built-in defaults of every breaker, in registry order: the design card's four services,
-/// then the template every `torznab:<name>` breaker starts from. The one table that
+/// then the template every `torznab:<name>` breaker starts from, then the one every
+/// `notification:<name>` breaker (a webhook target) shares. The one table that
 /// [`BreakerConfig::seed`], the config defaults and the written config file all read.
-pub const SERVICE_DEFAULTS: [ServiceDefaults; 6] = [
+pub const SERVICE_DEFAULTS: [ServiceDefaults; 7] = [
     ServiceDefaults::new("tmdb", 5, 60, 10_000),
     ServiceDefaults::new("hdbits", 3, 90, 10_000),
     ServiceDefaults::new("qbittorrent", 3, 30, 10_000),
@@ -28,6 +29,8 @@ pub const SERVICE_DEFAULTS: [ServiceDefaults; 6] = [
     // cut short and the fallback (a placeholder) is instant.
     ServiceDefaults::new("images", 3, 60, 3_000),
     ServiceDefaults::new("torznab", 3, 90, 10_000),
+    // A webhook receiver has 5 s per attempt: a hung one must not hold the delivery queue.
+    ServiceDefaults::new("notification", 3, 60, 5_000),
 ];
 
 /// Seed defaults `(service, failure_threshold, recovery_timeout_seconds)` of the design card's

@@ -9,3 +9,4 @@ pub mod qbittorrent;
 pub mod release;
 pub mod tmdb;
 pub mod torznab;
+pub mod webhook;

@@ -38,6 +38,7 @@ pub(crate) fn mappings() -> Vec<Mapping> {
         "database",
         "images",
         "torznab",
+        "notification",
     ] {
         let up = svc.to_uppercase();
         out.push(m(

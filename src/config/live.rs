@@ -241,6 +241,10 @@ fn persist_breaker(path: &Path, service: &str, s: &BreakerSettings) -> std::io::
             .ok_or_else(|| bad("circuit_breakers.torznab_overrides is not a table"))?
             .entry(name)
             .or_insert(toml_edit::table()),
+        // Every webhook target's breaker shares the one `notification` table.
+        None if service.starts_with("notification:") => {
+            cb.entry("notification").or_insert(toml_edit::table())
+        }
         None => cb.entry(service).or_insert(toml_edit::table()),
     };
     let table = table

@@ -133,6 +133,8 @@ pub struct BreakersConfig {
     pub torznab: BreakerSettings,
     /// Per-indexer overrides keyed by indexer name, written by `PUT /api/v1/circuit-breakers/torznab:<name>`.
     pub torznab_overrides: BTreeMap<String, BreakerSettings>,
+    /// Shared by every `notification:<name>` breaker (one per webhook target).
+    pub notification: BreakerSettings,
 }
 
 impl BreakersConfig {
@@ -144,6 +146,7 @@ impl BreakersConfig {
             "qbittorrent" => Some(&self.qbittorrent),
             "database" => Some(&self.database),
             "images" => Some(&self.images),
+            other if other.starts_with("notification:") => Some(&self.notification),
             other => other
                 .strip_prefix("torznab:")
                 .map(|name| self.torznab_overrides.get(name).unwrap_or(&self.torznab)),
@@ -158,6 +161,7 @@ impl BreakersConfig {
             "qbittorrent" => Some(&mut self.qbittorrent),
             "database" => Some(&mut self.database),
             "images" => Some(&mut self.images),
+            other if other.starts_with("notification:") => Some(&mut self.notification),
             other => {
                 let name = other.strip_prefix("torznab:")?;
                 let base = self.torznab.clone();
@@ -183,6 +187,7 @@ impl Default for BreakersConfig {
             images: seed("images"),
             torznab: seed("torznab"),
             torznab_overrides: BTreeMap::new(),
+            notification: seed("notification"),
         }
     }
 }

@@ -74,6 +74,9 @@ pub fn config_template() -> String {
         if d.service == "torznab" {
             text.push_str(TORZNAB_NOTE);
         }
+        if d.service == "notification" {
+            text.push_str(NOTIFICATION_NOTE);
+        }
         text.push_str(&breaker_table(d.service, &d.config(), i == 0));
         text.push('\n');
     }
@@ -83,6 +86,10 @@ pub fn config_template() -> String {
 /// Heads the `torznab` table, which no single indexer's breaker is named after.
 const TORZNAB_NOTE: &str = "# Defaults for every torznab:<name> breaker \
                             (per-indexer tables go in [circuit_breakers.torznab_overrides.<name>]).\n";
+
+/// Heads the `notification` table, shared by every webhook target's breaker.
+const NOTIFICATION_NOTE: &str =
+    "# Every notification:<name> breaker (one per webhook in /api/v3/notification).\n";
 
 /// One `[circuit_breakers.<service>]` table; the first one carries the comments for all.
 fn breaker_table(service: &str, c: &BreakerConfig, commented: bool) -> String {

@@ -104,6 +104,7 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
         ("database", &b.database),
         ("images", &b.images),
         ("torznab", &b.torznab),
+        ("notification", &b.notification),
     ] {
         breaker(&mut err, &format!("circuit_breakers.{name}"), s);
     }

@@ -9,6 +9,7 @@ pub mod formats;
 pub mod images;
 pub mod library;
 pub mod metadata;
+pub mod notify;
 pub mod providers;
 pub mod search;
 pub mod tracking;

@@ -1,10 +1,11 @@
-//! Issue 13, items 1–3, through the real binary: indexers and download clients added, changed and
+//! Issue 13, items 1–3 and 6, through the real binary: indexers and download clients added, changed and
 //! removed through `/api/v3/indexer` and `/api/v3/downloadclient` take effect at once (the next
 //! search, the next grab), survive a restart, never echo a secret, refuse bad input naming the
 //! field, and answer Radarr's shapes (checked against Radarr's OpenAPI document). Fakes on
 //! 127.0.0.1; the real qbittorrent-nox where it is installed.
 
 mod indexers;
+mod notifications;
 mod prowlarr;
 mod qbittorrent;
 mod tmdb;

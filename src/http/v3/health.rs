@@ -28,13 +28,18 @@ fn display(service: &str) -> String {
         "hdbits" => "HDBits".into(),
         "qbittorrent" => "qBittorrent".into(),
         "database" => "Database".into(),
-        other => other.strip_prefix("torznab:").unwrap_or(other).to_string(),
+        other => other
+            .strip_prefix("torznab:")
+            .or_else(|| other.strip_prefix("notification:"))
+            .unwrap_or(other)
+            .to_string(),
     }
 }
 
 /// Radarr's health entries for the current breaker states and alerts.
 pub fn entries(s: &AppState) -> Vec<Value> {
     let mut indexers = Vec::new();
+    let mut notifications = Vec::new();
     let mut out = Vec::new();
     for b in s.breakers.all() {
         if !b.state().is_open() {
@@ -44,6 +49,7 @@ pub fn entries(s: &AppState) -> Vec<Value> {
         match name {
             "hdbits" => indexers.push(display(name)),
             n if n.starts_with("torznab:") => indexers.push(display(n)),
+            n if n.starts_with("notification:") => notifications.push(display(n)),
             "qbittorrent" => out.push(json!({
                 "source": "DownloadClientStatusCheck", "type": "error",
                 "message": "Download clients unavailable due to failures: qBittorrent",
@@ -71,6 +77,13 @@ pub fn entries(s: &AppState) -> Vec<Value> {
                 "wikiUrl": format!("{WIKI}indexers-are-unavailable-due-to-failures"),
             }),
         );
+    }
+    if !notifications.is_empty() {
+        out.push(json!({
+            "source": "NotificationStatusCheck", "type": "warning",
+            "message": format!("Notifications unavailable due to failures: {}", notifications.join(", ")),
+            "wikiUrl": format!("{WIKI}notifications-are-unavailable-due-to-failures"),
+        }));
     }
     for a in s.alerts.active() {
         let kind = match a.severity {

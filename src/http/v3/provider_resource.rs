@@ -56,10 +56,12 @@ pub fn resource(kind: ProviderKind, p: &Provider) -> Value {
         "configContract": spec.config_contract,
         "infoLink": spec.info_link,
         "tags": p.tags,
-        "protocol": spec.protocol,
-        "priority": p.priority,
     });
     let o = v.as_object_mut().expect("an object");
+    if kind != ProviderKind::Notification {
+        o.insert("protocol".into(), json!(spec.protocol));
+        o.insert("priority".into(), json!(p.priority));
+    }
     if p.source == Source::Config {
         o.insert(
             "message".into(),
@@ -86,6 +88,16 @@ pub fn resource(kind: ProviderKind, p: &Provider) -> Value {
             o.insert("enable".into(), json!(p.enable));
             o.insert("removeCompletedDownloads".into(), json!(false));
             o.insert("removeFailedDownloads".into(), json!(false));
+        }
+        ProviderKind::Notification => {
+            o.insert("link".into(), json!(spec.info_link));
+            o.insert("presets".into(), json!([]));
+            for (name, on, supported) in p.triggers.flags() {
+                o.insert(name.into(), json!(on));
+                if let Some(event) = name.strip_prefix("on") {
+                    o.insert(format!("supportsOn{event}"), json!(supported));
+                }
+            }
         }
     }
     v

@@ -1,4 +1,4 @@
-//! `/api/v3/indexer` and `/api/v3/downloadclient`: list, get, add (`?forceSave=`), change, delete,
+//! `/api/v3/indexer`, `/api/v3/downloadclient` and `/api/v3/notification`: list, get, add (`?forceSave=`), change, delete,
 //! `schema`, `test` and `testall`, as Radarr answers them. Thin: the providers service validates,
 //! saves and applies; this maps JSON in and out.
 
@@ -142,6 +142,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
     let cfg = state.config.clone();
     let auth = move || require(state.clone()).and(with_state(state.clone()));
     let (ix, dc) = (ProviderKind::Indexer, ProviderKind::DownloadClient);
+    let nt = ProviderKind::Notification;
     let routes: Vec<Route> = vec![
         list(
             warp::path!("api" / "v3" / "indexer")
@@ -260,6 +261,65 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
                 .and(auth())
                 .boxed(),
             dc,
+        ),
+        list(
+            warp::path!("api" / "v3" / "notification")
+                .and(warp::get())
+                .and(auth())
+                .boxed(),
+            nt,
+        ),
+        schema(
+            warp::path!("api" / "v3" / "notification" / "schema")
+                .and(warp::get())
+                .and(auth())
+                .boxed(),
+            nt,
+        ),
+        one(
+            warp::path!("api" / "v3" / "notification" / i64)
+                .and(warp::get())
+                .and(auth())
+                .boxed(),
+            nt,
+        ),
+        add(
+            warp::path!("api" / "v3" / "notification")
+                .and(warp::post())
+                .and(auth())
+                .boxed(),
+            nt,
+            cfg.clone(),
+        ),
+        put(
+            warp::path!("api" / "v3" / "notification" / i64)
+                .and(warp::put())
+                .and(auth())
+                .boxed(),
+            nt,
+            cfg.clone(),
+        ),
+        delete(
+            warp::path!("api" / "v3" / "notification" / i64)
+                .and(warp::delete())
+                .and(auth())
+                .boxed(),
+            nt,
+        ),
+        test(
+            warp::path!("api" / "v3" / "notification" / "test")
+                .and(warp::post())
+                .and(auth())
+                .boxed(),
+            nt,
+            cfg.clone(),
+        ),
+        test_all(
+            warp::path!("api" / "v3" / "notification" / "testall")
+                .and(warp::post())
+                .and(auth())
+                .boxed(),
+            nt,
         ),
     ];
     let mut all = routes.into_iter();

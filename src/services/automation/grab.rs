@@ -5,13 +5,14 @@
 use super::{Automation, AutomationError, CachedRelease};
 use crate::clients::qbittorrent::AddSource;
 use crate::domain::custom_format::MatchInput;
-use crate::domain::decision::{self, Candidate, Decision, MovieContext};
+use crate::domain::decision::{self, Candidate, Decision, FormatMatch, MovieContext};
 use crate::domain::history::HistoryEventType;
 use crate::domain::movie::Movie;
 use crate::domain::profile::QualityProfile;
 use crate::domain::quality::QualityModel;
 use crate::services::downloads::{Grab, SubmitOutcome};
 use crate::services::formats::{load_formats, load_size_limits};
+use crate::services::notify::payload;
 use crate::services::search::{IndexerWarning, Release, SearchQuery};
 use crate::store::NewHistory;
 use chrono::Utc;
@@ -188,14 +189,18 @@ impl Automation {
             .iter()
             .filter_map(|d| by_guid.get(d.candidate.guid.as_str()).map(|r| (*r).clone()))
             .collect();
-        for r in &releases {
-            self.inner.releases.insert(
-                r.guid.clone(),
-                CachedRelease {
-                    movie_id,
-                    release: r.clone(),
-                },
-            );
+        for d in &decisions {
+            if let Some(r) = by_guid.get(d.candidate.guid.as_str()) {
+                self.inner.releases.insert(
+                    r.guid.clone(),
+                    CachedRelease {
+                        movie_id,
+                        release: (*r).clone(),
+                        formats: d.custom_formats.clone(),
+                        score: d.custom_format_score,
+                    },
+                );
+            }
         }
         Ok(MovieSearch {
             movie,
@@ -238,7 +243,8 @@ impl Automation {
             .find(|r| r.guid == best.candidate.guid)
             .cloned()
             .ok_or_else(|| AutomationError::Invalid("decision without its release".into()))?;
-        let grabbed = self.grab(&s.movie, &release).await?;
+        let (formats, score) = (&best.custom_formats, best.custom_format_score);
+        let grabbed = self.grab(&s.movie, &release, formats, score).await?;
         Ok(GrabReport {
             movie_id,
             releases_found: found,
@@ -260,14 +266,18 @@ impl Automation {
             ))
         })?;
         let movie = self.movie(movie_id.unwrap_or(cached.movie_id)).await?;
-        self.grab(&movie, &cached.release).await
+        self.grab(&movie, &cached.release, &cached.formats, cached.score)
+            .await
     }
 
-    /// Sends `release` for `movie` to qBittorrent through the journal and records history.
+    /// Sends `release` for `movie` to qBittorrent through the journal, records history and
+    /// notifies (Grab) with the custom formats it matched.
     pub async fn grab(
         &self,
         movie: &Movie,
         release: &Release,
+        formats: &[FormatMatch],
+        score: i32,
     ) -> Result<GrabbedRelease, AutomationError> {
         let source = match (&release.magnet, &release.download_url) {
             (Some(m), _) => AddSource::Magnet(m.clone()),
@@ -319,6 +329,14 @@ impl Automation {
             if let Err(e) = self.store().add_history(&entry).await {
                 tracing::warn!(movie_id = movie.id, error = %e, "grab sent but its history was not recorded");
             }
+            let tags = payload::tag_labels(self.store(), movie).await;
+            let info = payload::GrabInfo {
+                release,
+                formats,
+                score,
+                download_id: download_id.as_ref().map(|h| h.to_uppercase()),
+            };
+            self.inner.notifier.emit(payload::grab(movie, &tags, &info));
         }
         tracing::info!(movie_id = movie.id, release = %release.title, indexer = %release.indexer, outcome = label, "grabbed");
         Ok(GrabbedRelease {

@@ -6,9 +6,10 @@
 use super::files::{self, NameParts, Placement};
 use super::Automation;
 use crate::domain::history::HistoryEventType;
-use crate::domain::movie::Movie;
+use crate::domain::movie::{Movie, MovieFile};
 use crate::domain::parser::parse_title;
 use crate::services::downloads::{DownloadState, DownloadStatus};
+use crate::services::notify::payload;
 use crate::store::{HistoryQuery, NewHistory, NewMovieFile};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -192,7 +193,8 @@ impl Automation {
             release_group: placed.parsed.release_group.clone(),
             edition: placed.parsed.edition.clone(),
         };
-        self.store()
+        let stored = self
+            .store()
             .set_movie_file(movie.id, &file)
             .await
             .map_err(|e| format!("file placed but not recorded (will retry): {e}"))?;
@@ -225,12 +227,28 @@ impl Automation {
             .await
             .map_err(|e| format!("file recorded but history not written (will retry): {e}"))?;
         tracing::info!(movie_id = movie.id, %path, placement = ?placed.placement, "imported");
+        self.notify_import(movie, d, &stored).await;
         Ok(ImportOutcome {
             movie_id: movie.id,
             download_id: d.hash.to_uppercase(),
             path,
             placement: placed.placement,
         })
+    }
+}
+
+impl Automation {
+    /// Download (or, replacing a file, Upgrade plus the old file's MovieFileDelete) notifications.
+    async fn notify_import(&self, movie: &Movie, d: &DownloadStatus, file: &MovieFile) {
+        let tags = payload::tag_labels(self.store(), movie).await;
+        let old = movie.file.as_ref();
+        if let Some(old) = old {
+            let e = payload::movie_file_delete(movie, &tags, old, "upgrade");
+            self.inner.notifier.emit(e);
+        }
+        let hash = d.hash.to_uppercase();
+        let e = payload::download(movie, &tags, file, &hash, &d.name, old);
+        self.inner.notifier.emit(e);
     }
 }
 

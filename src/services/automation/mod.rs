@@ -21,6 +21,7 @@ pub use scheduler::TaskStatus;
 use crate::config::LiveConfig;
 use crate::services::downloads::{DownloadError, Downloads};
 use crate::services::metadata::MetadataService;
+use crate::services::notify::Notifier;
 use crate::services::search::{Release, SearchService};
 use crate::services::tracking::Tracker;
 use crate::store::{Store, StoreError};
@@ -49,6 +50,9 @@ pub enum AutomationError {
 struct CachedRelease {
     movie_id: i64,
     release: Release,
+    /// The custom formats it matched and their score (for the Grab notification).
+    formats: Vec<crate::domain::decision::FormatMatch>,
+    score: i32,
 }
 
 struct Inner {
@@ -58,6 +62,7 @@ struct Inner {
     downloads: Downloads,
     tracker: Arc<Tracker>,
     config: LiveConfig,
+    notifier: Notifier,
     /// Releases of recent searches by guid (30 minutes, as Radarr's release cache).
     releases: moka::sync::Cache<String, CachedRelease>,
     /// Downloads whose import failed, by info-hash, until they import.
@@ -84,6 +89,7 @@ impl Automation {
         downloads: Downloads,
         tracker: Arc<Tracker>,
         config: LiveConfig,
+        notifier: Notifier,
     ) -> Self {
         let tasks = scheduler::Tasks::new(&config.get().automation);
         Automation {
@@ -94,6 +100,7 @@ impl Automation {
                 downloads,
                 tracker,
                 config,
+                notifier,
                 releases: moka::sync::Cache::builder()
                     .max_capacity(5_000)
                     .time_to_live(Duration::from_secs(30 * 60))

@@ -180,7 +180,7 @@ impl LibraryService {
             .map_err(removal_error)?;
         }
         for m in &movies {
-            remove_movie(self.store.as_ref(), m.id, delete_files)
+            remove_movie(self.store.as_ref(), &self.notifier, m.id, delete_files)
                 .await
                 .map_err(removal_error)?;
         }

@@ -28,6 +28,7 @@ use crate::config::LiveConfig;
 use crate::services::automation::Automation;
 use crate::services::downloads::Downloads;
 use crate::services::metadata::MetadataService;
+use crate::services::notify::Notifier;
 use crate::services::tracking::Tracker;
 use crate::store::Store;
 use std::sync::Arc;
@@ -52,6 +53,7 @@ pub struct LibraryService {
     rendered: movie_list::RenderCache,
     /// One full read of the library at a time when the list's copy is stale.
     list_reload: Arc<tokio::sync::Mutex<()>>,
+    notifier: Notifier,
 }
 
 impl LibraryService {
@@ -64,6 +66,7 @@ impl LibraryService {
         tracker: Arc<Tracker>,
         automation: Automation,
         config: LiveConfig,
+        notifier: Notifier,
     ) -> Self {
         LibraryService {
             store,
@@ -74,6 +77,7 @@ impl LibraryService {
             config,
             rendered: movie_list::RenderCache::new(movie_list::RENDER_CACHE_BYTES),
             list_reload: Arc::default(),
+            notifier,
         }
     }
 

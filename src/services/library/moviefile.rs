@@ -5,6 +5,7 @@
 use super::removal::{check_file, delete_file, deleted_event, RemovalError};
 use super::{LibraryService, Result, ServiceError};
 use crate::domain::movie::Movie;
+use crate::services::notify::payload;
 use std::path::PathBuf;
 
 fn no_file(id: i64) -> ServiceError {
@@ -85,6 +86,11 @@ impl LibraryService {
             self.store.add_history(&deleted_event(m)).await?;
             self.rendered.forget(m.id);
             self.store.delete_movie_file(m.id).await?;
+            if let Some(f) = &m.file {
+                let tags = payload::tag_labels(self.store.as_ref(), m).await;
+                let e = payload::movie_file_delete(m, &tags, f, "manual");
+                self.notifier.emit(e);
+            }
         }
         Ok(())
     }

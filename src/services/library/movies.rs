@@ -6,6 +6,7 @@
 use super::removal::{remove_movie, RemovalError};
 use super::{LibraryService, Result, ServiceError};
 use crate::domain::movie::{Movie, NewMovie};
+use crate::services::notify::payload;
 use serde_json::{json, Value};
 
 /// Radarr's `minimumAvailability` values.
@@ -205,6 +206,8 @@ impl LibraryService {
             m.last_info_sync = Some(chrono::Utc::now());
             m = self.store.update_movie(&m).await?.unwrap_or(m);
         }
+        let tags = payload::tag_labels(self.store.as_ref(), &m).await;
+        self.notifier.emit(payload::movie_added(&m, &tags));
         if b.search_for_movie {
             let body = json!({"name": "MoviesSearch", "movieIds": [m.id]});
             if let Err(e) = self
@@ -260,7 +263,7 @@ impl LibraryService {
     /// `removal`).
     pub async fn delete_movie(&self, id: i64, delete_files: bool) -> Result<()> {
         self.rendered.forget(id);
-        remove_movie(self.store.as_ref(), id, delete_files)
+        remove_movie(self.store.as_ref(), &self.notifier, id, delete_files)
             .await
             .map(|_| ())
             .map_err(|e| match e {

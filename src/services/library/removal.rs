@@ -6,6 +6,7 @@
 
 use crate::domain::history::HistoryEventType;
 use crate::domain::movie::Movie;
+use crate::services::notify::{payload, Notifier};
 use crate::store::{NewHistory, Store, StoreError};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -134,8 +135,10 @@ fn delete_folder(real: &Path) -> Result<(), RemovalError> {
 /// Removes movie `id` from the library; with `delete_files`, first deletes its folder (see the
 /// module doc) and records `movieFileDeleted`. Nothing is deleted when a check fails, and the
 /// movie stays in the library when the files could not be deleted, so the call can be retried.
+/// A removed movie is notified (MovieDelete).
 pub async fn remove_movie(
     store: &dyn Store,
+    notifier: &Notifier,
     id: i64,
     delete_files: bool,
 ) -> Result<Removed, RemovalError> {
@@ -161,9 +164,11 @@ pub async fn remove_movie(
         }
         removed.folder = checked;
     }
+    let tags = payload::tag_labels(store, &movie).await;
     if !store.delete_movie(id).await? {
         return Err(RemovalError::NotFound(id));
     }
+    notifier.emit(payload::movie_delete(&movie, &tags, delete_files));
     Ok(removed)
 }
 

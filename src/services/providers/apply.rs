@@ -45,7 +45,8 @@ pub fn sync_registry(registry: &Registry, cfg: &Config, extra: &[String]) {
         }
     }
     for b in registry.all() {
-        if !wanted.iter().any(|w| w == b.name()) && b.name().starts_with("torznab:") {
+        let dynamic = b.name().starts_with("torznab:") || b.name().starts_with("notification:");
+        if !wanted.iter().any(|w| w == b.name()) && dynamic {
             registry.remove(b.name());
         }
     }
@@ -74,7 +75,10 @@ impl Providers {
     /// Brings breakers, search, downloads and TMDB in line with `cfg` and the stored providers.
     pub(super) fn apply(&self, cfg: &Config) {
         let mut built = self.inner.built.lock();
-        sync_registry(&self.inner.registry, cfg, &self.extra_breakers());
+        let mut extra = self.extra_breakers();
+        extra.extend(self.notification_breakers());
+        sync_registry(&self.inner.registry, cfg, &extra);
+        self.apply_notifications();
         self.apply_indexers(cfg, &mut built);
         self.apply_client(cfg, &mut built);
         self.apply_tmdb(cfg);

@@ -171,6 +171,7 @@ impl Providers {
                 let on = |e: HttpError| http_failure(&e, "host", "password", "qBittorrent");
                 call_failure(r, on, "host", "qBittorrent")
             }
+            (ProviderKind::Notification, _) => self.check_notification(p, in_use).await,
             _ => Some(Failure::error("implementation", "cannot be tested")),
         };
         failure.into_iter().collect()

@@ -29,6 +29,7 @@ fn provider(id: i64, name: &str, implementation: &str, on: bool, priority: i32) 
         download_client_id: 0,
         tags: vec![],
         fields: BTreeMap::new(),
+        triggers: Default::default(),
         source: Source::Config,
     }
 }

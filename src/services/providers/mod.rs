@@ -12,8 +12,10 @@ mod apply;
 mod check;
 mod config_view;
 mod model;
+mod notifications;
 pub mod spec;
 mod tmdb;
+mod triggers;
 
 pub use apply::sync_registry;
 pub use check::Failure;
@@ -21,6 +23,7 @@ pub use config_view::{CONFIG_ID_BASE, CONFIG_MESSAGE};
 pub use model::{FieldInput, Provider, ProviderInput, Source, SECRET_PLACEHOLDER};
 pub use spec::{FieldSpec, ImplSpec, ProviderKind};
 pub use tmdb::TmdbSettings;
+pub use triggers::Triggers;
 
 use std::sync::Arc;
 
@@ -32,6 +35,7 @@ use crate::clients::factory::ClientFactory;
 use crate::clients::tmdb::TmdbClient;
 use crate::config::{Config, LiveConfig, Secret};
 use crate::services::downloads::Downloads;
+use crate::services::notify::Notifier;
 use crate::services::search::SearchService;
 use crate::services::ServiceError;
 use crate::store::{Store, StoredProvider};
@@ -52,6 +56,7 @@ pub struct Parts {
     pub search: SearchService,
     pub downloads: Downloads,
     pub tmdb: TmdbClient,
+    pub notifier: Notifier,
 }
 
 struct Inner {
@@ -62,6 +67,7 @@ struct Inner {
     search: SearchService,
     downloads: Downloads,
     tmdb: TmdbClient,
+    notifier: Notifier,
     /// The stored providers, as last read or written (searches never wait on the database).
     db: RwLock<Stored>,
     built: Mutex<apply::Built>,
@@ -74,6 +80,7 @@ struct Inner {
 struct Stored {
     indexers: Vec<Provider>,
     clients: Vec<Provider>,
+    notifications: Vec<Provider>,
     tmdb_key: Option<Secret>,
     tmdb_row: Option<i64>,
 }
@@ -83,6 +90,7 @@ impl Stored {
         match kind {
             ProviderKind::Indexer => &self.indexers,
             ProviderKind::DownloadClient => &self.clients,
+            ProviderKind::Notification => &self.notifications,
         }
     }
 
@@ -90,6 +98,7 @@ impl Stored {
         match kind {
             ProviderKind::Indexer => &mut self.indexers,
             ProviderKind::DownloadClient => &mut self.clients,
+            ProviderKind::Notification => &mut self.notifications,
         }
     }
 }
@@ -113,7 +122,11 @@ impl Providers {
     /// Loads the stored providers, puts everything in force, and follows config reloads.
     pub async fn start(parts: Parts) -> Result<Providers, ServiceError> {
         let mut stored = Stored::default();
-        for kind in [ProviderKind::Indexer, ProviderKind::DownloadClient] {
+        for kind in [
+            ProviderKind::Indexer,
+            ProviderKind::DownloadClient,
+            ProviderKind::Notification,
+        ] {
             let rows = parts.store.providers(kind.as_str()).await?;
             *stored.list_mut(kind) = rows.into_iter().filter_map(from_row).collect();
         }
@@ -130,6 +143,7 @@ impl Providers {
                 search: parts.search,
                 downloads: parts.downloads,
                 tmdb: parts.tmdb,
+                notifier: parts.notifier,
                 db: RwLock::new(stored),
                 built: Mutex::new(apply::Built::default()),
                 write: tokio::sync::Mutex::new(()),
@@ -153,6 +167,7 @@ impl Providers {
         all.extend(match kind {
             ProviderKind::Indexer => config_view::indexers(cfg),
             ProviderKind::DownloadClient => config_view::download_clients(cfg),
+            ProviderKind::Notification => Vec::new(),
         });
         all
     }
@@ -184,6 +199,7 @@ impl Providers {
                 download_client_id: 0,
                 tags: vec![],
                 fields: spec::default_fields(s).into_iter().collect(),
+                triggers: Triggers::default(),
                 source: Source::Database,
             })
             .collect()
@@ -217,8 +233,7 @@ impl Providers {
         p: &Provider,
         force: bool,
     ) -> Result<(), ServiceError> {
-        let on = p.enable || p.searches() || p.enable_rss;
-        if force || !on {
+        if force || !p.in_use(kind) {
             return Ok(());
         }
         let failures = self.check(kind, p, false).await;
@@ -344,9 +359,7 @@ impl Providers {
     /// Tests every enabled provider of `kind`: `(id, failures)` each.
     pub async fn test_all(&self, kind: ProviderKind) -> Vec<(i64, Vec<Failure>)> {
         let all = self.all(kind, &self.inner.config.get());
-        let on = all
-            .into_iter()
-            .filter(|p| p.enable || p.searches() || p.enable_rss);
+        let on = all.into_iter().filter(|p| p.in_use(kind));
         let checks = on.map(|p| async move { (p.id, self.check(kind, &p, true).await) });
         futures_util::future::join_all(checks).await
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::spec::{self, FieldSpec, ImplSpec, ProviderKind, ValueKind};
+use super::triggers::{Triggers, TriggersInput};
 use crate::services::ServiceError;
 
 /// What Radarr answers instead of a secret, and what a client sends back to keep it.
@@ -42,6 +43,9 @@ pub struct Provider {
     pub tags: Vec<i64>,
     /// Field values by name, secrets included (never sent out: see [`Provider::masked`]).
     pub fields: BTreeMap<String, Value>,
+    /// Notifications: the events they are sent (none for the other kinds).
+    #[serde(default, skip_serializing_if = "Triggers::is_off")]
+    pub triggers: Triggers,
     #[serde(skip, default = "database")]
     pub source: Source,
 }
@@ -81,6 +85,19 @@ impl Provider {
     /// Used by searches: enabled for automatic or interactive search.
     pub fn searches(&self) -> bool {
         self.enable_automatic_search || self.enable_interactive_search
+    }
+
+    /// Whether it is used at all (tested on save, by `testall`): a notification with a
+    /// trigger, another provider enabled for anything.
+    pub fn in_use(&self, kind: ProviderKind) -> bool {
+        match kind {
+            ProviderKind::Notification => self
+                .triggers
+                .flags()
+                .iter()
+                .any(|(n, on, _)| *on && n.starts_with("on")),
+            _ => self.enable || self.searches() || self.enable_rss,
+        }
     }
 
     /// A copy safe to send out: every non-empty secret is `********`.
@@ -126,6 +143,9 @@ pub struct ProviderInput {
     pub tags: Option<Vec<i64>>,
     #[serde(default)]
     pub fields: Vec<FieldInput>,
+    /// Notifications' `onGrab`, `onDownload`, ... flags.
+    #[serde(flatten)]
+    pub triggers: TriggersInput,
 }
 
 /// One `{name, value}` of the input's `fields`.
@@ -201,7 +221,7 @@ pub fn build(
         .priority
         .or(stored.map(|s| s.priority))
         .unwrap_or(match kind {
-            ProviderKind::Indexer => 25,
+            ProviderKind::Indexer | ProviderKind::Notification => 25,
             ProviderKind::DownloadClient => 1,
         });
     if !(1..=50).contains(&priority) {
@@ -263,6 +283,10 @@ pub fn build(
             .or(stored.map(|s| s.tags.clone()))
             .unwrap_or_default(),
         fields,
+        triggers: stored
+            .map(|s| s.triggers.clone())
+            .unwrap_or_default()
+            .merged(&input.triggers),
         source: Source::Database,
     })
 }

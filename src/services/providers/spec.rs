@@ -4,11 +4,12 @@
 
 use serde_json::{json, Value};
 
-/// Indexers or download clients: the two provider lists of Radarr's API.
+/// Indexers, download clients or notifications ("Connect"): the provider lists of Radarr's API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ProviderKind {
     Indexer,
     DownloadClient,
+    Notification,
 }
 
 impl ProviderKind {
@@ -17,6 +18,7 @@ impl ProviderKind {
         match self {
             ProviderKind::Indexer => "indexer",
             ProviderKind::DownloadClient => "downloadclient",
+            ProviderKind::Notification => "notification",
         }
     }
 
@@ -25,6 +27,7 @@ impl ProviderKind {
         match self {
             ProviderKind::Indexer => "indexer",
             ProviderKind::DownloadClient => "download client",
+            ProviderKind::Notification => "notification",
         }
     }
 }
@@ -318,6 +321,24 @@ const QBITTORRENT_FIELDS: &[FieldSpec] = &[
     ),
 ];
 
+const METHODS: &[(i64, &str)] = &[(1, "POST"), (2, "PUT")];
+
+const WEBHOOK_FIELDS: &[FieldSpec] = &[
+    req(help(
+        field("url", "Webhook URL", Url),
+        "Receives Radarr's webhook payloads as JSON.",
+    )),
+    dflt(
+        help(
+            select(field("method", "Method", Int), METHODS),
+            "Which HTTP method to use submit to the Webservice",
+        ),
+        "1",
+    ),
+    private(field("username", "Username", Text), Privacy::UserName),
+    private(field("password", "Password", Text), Privacy::Password),
+];
+
 /// Every implementation, in schema order.
 pub static IMPLEMENTATIONS: &[ImplSpec] = &[
     ImplSpec {
@@ -359,6 +380,16 @@ pub static IMPLEMENTATIONS: &[ImplSpec] = &[
         protocol: "torrent",
         schema_only: false,
         fields: QBITTORRENT_FIELDS,
+    },
+    ImplSpec {
+        kind: ProviderKind::Notification,
+        implementation: "Webhook",
+        implementation_name: "Webhook",
+        config_contract: "WebhookSettings",
+        info_link: "https://wiki.servarr.com/radarr/supported#webhook",
+        protocol: "",
+        schema_only: false,
+        fields: WEBHOOK_FIELDS,
     },
 ];
 
