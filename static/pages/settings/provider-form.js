@@ -26,7 +26,9 @@ export default function ProviderForm({ base, noun, item, onDone }) {
   const idPrefix = `${base.split('/').pop()}-${p.id || 'new'}`;
   const set = (k, v) => setP({ ...p, [k]: v });
   const setField = (name, v) => setP({ ...p, fields: p.fields.map((f) => (f.name === name ? { ...f, value: v } : f)) });
+  // While busy, buttons stay focusable (aria-disabled) and ignore clicks: disabling drops the focus.
   const call = async (what, fn) => {
+    if (busy) return;
     setBusy(true);
     say.clear();
     try { await fn(); } catch (e) { say.err(`${what} failed: ${problem(e)}`); } finally { setBusy(false); }
@@ -68,9 +70,9 @@ export default function ProviderForm({ base, noun, item, onDone }) {
     ${hasAdv ? html`<label class="check"><input type="checkbox" checked=${showAdv}
       onChange=${(e) => setShowAdv(e.currentTarget.checked)} /> Show advanced settings</label>` : ''}
     <div class="row">
-      <button type="submit" disabled=${busy}>Save</button>
-      <button type="button" class="secondary" disabled=${busy} onClick=${test}>Test</button>
-      ${refused ? html`<button type="button" class="secondary" disabled=${busy} onClick=${(e) => save(e, true)}>Save anyway</button>` : ''}
+      <button type="submit" aria-disabled=${busy ? 'true' : undefined}>Save</button>
+      <button type="button" class="secondary" aria-disabled=${busy ? 'true' : undefined} onClick=${test}>Test</button>
+      ${refused ? html`<button type="button" class="secondary" aria-disabled=${busy ? 'true' : undefined} onClick=${(e) => save(e, true)}>Save anyway</button>` : ''}
       <button type="button" class="secondary" onClick=${() => onDone(null)}>Cancel</button>
     </div>
     <${Msg} msg=${msg} />

@@ -9,7 +9,14 @@ import { usePoll } from '../system/poll.js';
 import ProviderForm from './provider-form.js';
 import { Msg, useMsg, problem } from './msg.js';
 
-const on = (p) => p.enable ?? (p.enableRss || p.enableAutomaticSearch || p.enableInteractiveSearch);
+/** Download clients have `enable`, indexers `enable*` switches, notifications `on*` triggers. */
+function state(p) {
+  if (typeof p.enable === 'boolean') return [p.enable, p.enable ? 'enabled' : 'disabled'];
+  const en = Object.keys(p).filter((k) => /^enable[A-Z]/.test(k));
+  if (en.length) return en.some((k) => p[k]) ? [true, 'enabled'] : [false, 'disabled'];
+  const triggers = Object.keys(p).filter((k) => /^on[A-Z]/.test(k) && p[k]).map((k) => k.slice(2).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+  return triggers.length ? [true, `on ${triggers.join(', ')}`] : [false, 'no triggers'];
+}
 /** Providers from the config file or environment: ids from 1,000,000, answered 409 on change. */
 const readOnly = (p) => p.id >= 1000000;
 const note = (p) => (p.message && typeof p.message === 'object' ? p.message.message : p.message);
@@ -65,7 +72,7 @@ export default function ProviderSection({ base, title, noun }) {
       ${items.map((p) => html`<li key=${p.id} class="provider-row">
         <span class="name">${p.name}</span>
         <span class="muted">${p.implementationName || p.implementation}${p.protocol ? ` · ${p.protocol}` : ''}</span>
-        <span class=${on(p) ? 'ok-line' : 'muted'}>${on(p) ? 'enabled' : 'disabled'}</span>
+        <span class=${state(p)[0] ? 'ok-line' : 'muted'}>${state(p)[1]}</span>
         <span class="row">
           <button type="button" class="secondary" aria-label=${`Test ${p.name}`} onClick=${() => test(p)}>Test</button>
           ${readOnly(p) ? '' : html`<button type="button" class="secondary" aria-label=${`Edit ${p.name}`}

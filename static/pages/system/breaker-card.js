@@ -14,9 +14,11 @@ const ms = (v) => (v == null ? '—' : `${v < 10 ? v.toFixed(1) : Math.round(v)}
 /** `snap` is the API's BreakerSnapshot; `points`/`tick` its rolling history; `events` newest first. */
 export default function BreakerCard({ snap, points, tick, events, onChanged }) {
   const [msg, setMsg] = useState(null);
+  // Busy buttons stay enabled (aria-disabled): disabling one would drop the keyboard focus.
   const [busy, setBusy] = useState(false);
   const name = snap.service;
   const act = async (action, label) => {
+    if (busy) return;
     setBusy(true);
     try {
       const s = await api(`/api/v1/circuit-breakers/${encodeURIComponent(name)}/${action}`, { method: 'POST' });
@@ -47,7 +49,7 @@ export default function BreakerCard({ snap, points, tick, events, onChanged }) {
     <${BreakerChart} points=${points} tick=${tick} label=${`${name} breaker`} />
     <div class="row" role="group" aria-label=${`${name} breaker controls`}>
       ${ACTIONS.map(([a, label]) => html`<button type="button" key=${a} class=${a === 'open' ? 'danger' : 'secondary'}
-        disabled=${busy} onClick=${() => act(a, label)}>${label}</button>`)}
+        aria-disabled=${busy ? 'true' : undefined} onClick=${() => act(a, label)}>${label}</button>`)}
     </div>
     <div class="msg-slot">${msg ? html`<p role=${msg.err ? 'alert' : 'status'} class=${msg.err ? 'error' : 'ok-line'}>${msg.text}</p>` : ''}</div>
     <h4>Last transitions</h4>
