@@ -66,7 +66,11 @@ function Shell({ session }) {
   const route = useRoute();
   const [mustChange, setMustChange] = useState(!!session.mustChangePassword);
   const [error, setError] = useState(null);
-  useEffect(() => { window.scrollTo(0, 0); }, [route.join('/')]);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+    const label = (NAV.find(([r]) => r === route[0]) || [null, 'Movie'])[1];
+    document.title = `${label} · reelarr`;
+  }, [route.join('/')]);
   const logout = async () => {
     try {
       await fetch('/logout', { method: 'POST', credentials: 'same-origin' });

@@ -1,5 +1,5 @@
 // A modal <dialog> driven by Preact: opened with showModal() (focus trapped, Escape closes,
-// the page behind is inert) and reported closed through `onClose`.
+// the page behind is inert), reported closed through `onClose`, focus returned to its opener.
 import { html, useEffect, useRef } from '../lib/html.js';
 
 /** `<Modal title onClose>children</Modal>`: mounted means open. */
@@ -7,12 +7,15 @@ export function Modal({ title, onClose, children, labelId }) {
   const ref = useRef(null);
   useEffect(() => {
     const d = ref.current;
+    const opener = document.activeElement;
     if (d && !d.open) d.showModal();
     const cancel = (ev) => { ev.preventDefault(); onClose(); };
     d.addEventListener('cancel', cancel);
     return () => {
       d.removeEventListener('cancel', cancel);
       if (d.open) d.close();
+      // Back to the control that opened the dialog (keyboard users keep their place).
+      setTimeout(() => { if (opener && opener.isConnected) opener.focus(); }, 0);
     };
   }, []);
   const id = labelId || 'dialog-title';

@@ -44,6 +44,27 @@ const EVENTS = {
   movieFileDeleted: 'File deleted', movieFolderImported: 'Folder imported',
   movieFileRenamed: 'File renamed', downloadIgnored: 'Ignored', unknown: 'Unknown',
 };
-export function eventName(t) {
+export function eventName(t, data) {
+  if ((!t || t === 'unknown') && data && data.reelarrEventType) return words(data.reelarrEventType);
   return EVENTS[t] || t || 'Unknown';
+}
+
+/** "grabResent" → "Grab resent". */
+function words(camel) {
+  const w = camel.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
+/** A history record's own explanation, if it has one (journal messages, failure reasons). */
+export function eventDetails(data) {
+  return (data && (data.message || data.reason)) || '';
+}
+
+/** A queue item's status in words (Radarr's status strings). */
+const STATUSES = {
+  downloading: 'Downloading', queued: 'Queued', paused: 'Paused', completed: 'Completed',
+  failed: 'Failed', warning: 'Stalled', delay: 'Delayed',
+};
+export function queueStatus(s) {
+  return STATUSES[s] || s || '';
 }

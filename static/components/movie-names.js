@@ -5,10 +5,11 @@ import { api } from '../lib/api.js';
 
 const known = new Map();
 
-/** `<MovieName id>`: a link named by the movie's title (or "Movie <id>" until it is known). */
-export function MovieName({ id }) {
-  const [title, setTitle] = useState(() => known.get(id));
+/** `<MovieName id title?>`: a link named by the movie's title (fetched unless given; "Movie <id>" until known). */
+export function MovieName({ id, title: given }) {
+  const [title, setTitle] = useState(() => given || known.get(id));
   useEffect(() => {
+    if (given) known.set(id, given);
     if (!id || known.has(id)) return;
     let live = true;
     api(`/api/v3/movie/${id}`)

@@ -10,7 +10,15 @@ const ROW_H = 44;
 const HEAD_H = 42;
 const COLS = 7;
 
-export function MovieTable({ movies, profiles }) {
+/** A column header; sortable ones are buttons that sort by them (again: the other direction). */
+function Head({ label, k, sort, cls }) {
+  if (!k) return html`<th scope="col" class=${cls}>${label}</th>`;
+  const on = sort.key === k;
+  return html`<th scope="col" class=${cls} aria-sort=${on ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+    <button type="button" class="th-sort" onClick=${() => sort.set(k)}>${label}${on ? (sort.desc ? ' ▼' : ' ▲') : ''}</button></th>`;
+}
+
+export function MovieTable({ movies, profiles, sort }) {
   const ref = useRef(null);
   const { first, last } = useWindowRows(ref, ROW_H, 8);
   const from = Math.min(first, movies.length);
@@ -19,8 +27,9 @@ export function MovieTable({ movies, profiles }) {
   // The wrapper holds the full height, so rows added below the window never move anything.
   return html`<div class="table-wrap" style=${{ minHeight: `${HEAD_H + movies.length * ROW_H}px` }}><table ref=${ref} class="movie-table" aria-rowcount=${movies.length + 1}>
     <thead><tr aria-rowindex="1">
-      <th scope="col" class="c-title">Title</th><th scope="col" class="num">Year</th><th scope="col">Quality profile</th>
-      <th scope="col">Status</th><th scope="col">Monitored</th><th scope="col" class="num">Size</th><th scope="col">Added</th>
+      <${Head} label="Title" k="title" sort=${sort} cls="c-title" /><${Head} label="Year" k="year" sort=${sort} cls="num" />
+      <${Head} label="Quality profile" sort=${sort} /><${Head} label="Status" sort=${sort} /><${Head} label="Monitored" sort=${sort} />
+      <${Head} label="Size" k="size" sort=${sort} cls="num" /><${Head} label="Added" k="added" sort=${sort} />
     </tr></thead>
     <tbody>
       ${from > 0 && html`<tr class="spacer" aria-hidden="true" style=${{ height: `${from * ROW_H}px` }}><td colspan=${COLS}></td></tr>`}

@@ -6,7 +6,8 @@ import { api } from '../lib/api.js';
 import { usePoll } from './use-api.js';
 import { Alert, Status } from './notice.js';
 import { MovieName } from './movie-names.js';
-import { bytes, date, quality, timeLeft } from './format.js';
+import { QueueRemoveDialog } from './queue-remove.js';
+import { bytes, date, quality, queueStatus, timeLeft } from './format.js';
 
 const POLL_MS = 2000;
 
@@ -31,6 +32,7 @@ export function Queue() {
   const queue = usePoll('/api/v3/queue?page=1&pageSize=200', POLL_MS);
   const journal = usePoll('/api/v1/retry-queue', POLL_MS);
   const [msg, setMsg] = useState({});
+  const [removing, setRemoving] = useState(null);
   const ops = (journal.data && journal.data.operations) || [];
   const byHash = new Map(ops.map((o) => [String(o.infoHash || '').toUpperCase(), o]));
   const records = (queue.data && queue.data.records) || [];
@@ -56,22 +58,23 @@ export function Queue() {
     <${Status} text=${msg.text} />
     ${queue.data && records.length === 0 && html`<p class="empty">Nothing in the queue.</p>`}
     ${!queue.data && !queue.error && html`<p class="muted">Loading the queue…</p>`}
-    ${records.length > 0 && html`<div class="table-wrap"><table class="queue">
+    ${records.length > 0 && html`<div class="table-wrap"><table class="stack queue">
       <thead><tr><th scope="col">Release</th><th scope="col">Movie</th><th scope="col">Quality</th>
-        <th scope="col" class="progress-col">Progress</th><th scope="col">Time left</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <th scope="col" class="progress-col">Progress</th><th scope="col">Time left</th><td></td></tr></thead>
       <tbody>${records.map((r) => {
         const op = byHash.get(r.downloadId);
         const inJournal = !!op || /waiting for qBittorrent/.test(r.errorMessage || '');
         return html`<tr key=${`${r.id}-${r.downloadId}`}>
-          <td class="wrap">${r.title}${(r.statusMessages || []).length > 0 && !inJournal
+          <td data-label="Release" class="wrap">${r.title}${(r.statusMessages || []).length > 0 && !inJournal
             ? html`<div class="muted small">${r.statusMessages.flatMap((s) => s.messages || []).join(' · ')}</div>` : ''}</td>
-          <td><${MovieName} id=${r.movieId} /></td>
-          <td>${quality(r.quality)}</td>
-          <td>${inJournal ? html`<${JournalState} op=${op} r=${r} />` : html`<${Progress} r=${r} />`}</td>
-          <td>${inJournal ? '—' : html`${timeLeft(r.timeleft)}
+          <td data-label="Movie"><${MovieName} id=${r.movieId} /></td>
+          <td data-label="Quality">${quality(r.quality)}</td>
+          <td data-label="Progress">${inJournal ? html`<${JournalState} op=${op} r=${r} />` : html`<${Progress} r=${r} />`}</td>
+          <td data-label="Time left">${inJournal ? '—' : html`${timeLeft(r.timeleft)}
             ${r.estimatedCompletionTime && html`<span class="muted small block">ETA ${date(r.estimatedCompletionTime, true)}</span>`}
-            ${r.status && r.status !== 'downloading' && html`<span class="muted small block">${r.status}</span>`}`}</td>
-          <td>${op ? buttons(op, r.title) : ''}</td>
+            ${r.status && r.status !== 'downloading' && html`<span class="muted small block">${queueStatus(r.status)}</span>`}`}</td>
+          <td class="cell-actions">${op ? buttons(op, r.title) : html`<button type="button" class="small secondary" aria-label=${`Remove ${r.title}`}
+            onClick=${() => setRemoving(r)}>Remove</button>`}</td>
         </tr>`;
       })}</tbody>
     </table></div>`}
@@ -81,5 +84,7 @@ export function Queue() {
         ${o.state === 'dead' ? html`<span class="badge bad">Failed</span> <span class="reason">${o.lastError || ''}</span>`
           : html`<span class="badge warn">waiting for qBittorrent</span>`}
         ${buttons(o, o.title || o.summary || o.kind)}
-      </li>`)}</ul>`}`;
+      </li>`)}</ul>`}
+    ${removing && html`<${QueueRemoveDialog} record=${removing} onClose=${() => setRemoving(null)}
+      onRemoved=${(r) => { setRemoving(null); setMsg({ text: `Removed ${r.title}.` }); queue.reload(); }} />`}`;
 }

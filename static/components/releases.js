@@ -44,21 +44,21 @@ export function Releases({ movieId, onGrabbed }) {
     ${state.warnings && html`<${Status} kind="warn" text=${`Some indexers were skipped: ${state.warnings}`} />`}
     ${!state.releases && !state.error && html`<p class="muted" role="status">Searching the indexers…</p>`}
     ${state.releases && state.releases.length === 0 && html`<p class="empty">No release found.</p>`}
-    ${state.releases && state.releases.length > 0 && html`<div class="table-wrap"><table class="releases">
+    ${state.releases && state.releases.length > 0 && html`<div class="table-wrap"><table class="stack releases">
       <thead><tr>
         <th scope="col">Release</th><th scope="col">Quality</th><th scope="col" class="num">Size</th>
         <th scope="col" class="num">Seeders</th><th scope="col">Indexer</th><th scope="col" class="num">Score</th>
-        <th scope="col">Rejections</th><th scope="col"><span class="visually-hidden">Actions</span></th>
+        <th scope="col">Rejections</th><td></td>
       </tr></thead>
       <tbody>${state.releases.map((r) => html`<tr key=${r.guid} class=${r.rejected ? 'rejected' : ''}>
-        <td class="wrap">${r.title}</td>
-        <td>${quality(r.quality)}</td>
-        <td class="num">${bytes(r.size)}</td>
-        <td class="num">${r.seeders ?? '—'}</td>
-        <td>${r.indexer}</td>
-        <td class="num">${r.customFormatScore ?? 0}</td>
-        <td>${(r.rejections || []).length ? html`<ul class="reasons">${r.rejections.map((x) => html`<li>${x}</li>`)}</ul>` : html`<span class="badge ok">Approved</span>`}</td>
-        <td><button type="button" class="small" aria-label=${`Grab ${r.title}`} disabled=${busy === r.guid || r.downloadAllowed === false}
+        <td data-label="Release" class="wrap">${r.title}</td>
+        <td data-label="Quality">${quality(r.quality)}</td>
+        <td data-label="Size" class="num">${bytes(r.size)}</td>
+        <td data-label="Seeders" class="num">${r.seeders ?? '—'}</td>
+        <td data-label="Indexer">${r.indexer}</td>
+        <td data-label="Score" class="num">${r.customFormatScore ?? 0}</td>
+        <td data-label="Rejections">${(r.rejections || []).length ? html`<ul class="reasons">${r.rejections.map((x) => html`<li>${x}</li>`)}</ul>` : html`<span class="badge ok">Approved</span>`}</td>
+        <td class="cell-actions"><button type="button" class="small" aria-label=${`Grab ${r.title}`} disabled=${busy === r.guid || r.downloadAllowed === false}
           onClick=${() => grab(r)}>Grab</button></td>
       </tr>`)}</tbody>
     </table></div>`}

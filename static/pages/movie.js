@@ -1,13 +1,13 @@
 // Movie detail (#/movie/<id>): metadata, its file, its history, and the actions: interactive search
 // (releases with a Grab button each), automatic search (command MoviesSearch), edit and delete.
-import { html, useState } from '../lib/html.js';
+import { html, useEffect, useState } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { useApi } from '../components/use-api.js';
 import { Alert, Status } from '../components/notice.js';
 import { Poster } from '../components/poster.js';
 import { Releases } from '../components/releases.js';
 import { EditDialog, DeleteDialog } from '../components/movie-dialogs.js';
-import { bytes, date, eventName, quality, runtime } from '../components/format.js';
+import { bytes, date, eventDetails, eventName, quality, runtime } from '../components/format.js';
 
 /** Starts MoviesSearch and reports when it ends (the command is polled for a short while). */
 async function automaticSearch(id, say) {
@@ -39,10 +39,10 @@ function Files({ id }) {
   return html`<section aria-labelledby="file-title"><h2 id="file-title">File</h2>
     <${Alert} error=${files.error} />
     ${files.data && files.data.length === 0 && html`<p class="muted">No file yet.</p>`}
-    ${files.data && files.data.length > 0 && html`<div class="table-wrap"><table>
+    ${files.data && files.data.length > 0 && html`<div class="table-wrap"><table class="stack">
       <thead><tr><th scope="col">Path</th><th scope="col">Quality</th><th scope="col" class="num">Size</th><th scope="col" class="num">Score</th><th scope="col">Added</th></tr></thead>
-      <tbody>${files.data.map((f) => html`<tr key=${f.id}><td class="wrap">${f.relativePath || f.path}</td><td>${quality(f.quality)}</td>
-        <td class="num">${bytes(f.size)}</td><td class="num">${f.customFormatScore ?? 0}</td><td>${date(f.dateAdded)}</td></tr>`)}</tbody>
+      <tbody>${files.data.map((f) => html`<tr key=${f.id}><td data-label="Path" class="wrap">${f.relativePath || f.path}</td><td data-label="Quality">${quality(f.quality)}</td>
+        <td data-label="Size" class="num">${bytes(f.size)}</td><td data-label="Score" class="num">${f.customFormatScore ?? 0}</td><td data-label="Added">${date(f.dateAdded)}</td></tr>`)}</tbody>
     </table></div>`}
   </section>`;
 }
@@ -51,10 +51,10 @@ function History({ h }) {
   return html`<section aria-labelledby="history-title"><h2 id="history-title">History</h2>
     <${Alert} error=${h.error} />
     ${h.data && h.data.length === 0 && html`<p class="muted">Nothing happened to this movie yet.</p>`}
-    ${h.data && h.data.length > 0 && html`<div class="table-wrap"><table>
-      <thead><tr><th scope="col">Date</th><th scope="col">Event</th><th scope="col">Release</th><th scope="col">Quality</th></tr></thead>
-      <tbody>${h.data.map((r) => html`<tr key=${r.id}><td>${date(r.date, true)}</td><td>${eventName(r.eventType)}</td>
-        <td class="wrap">${r.sourceTitle}</td><td>${quality(r.quality)}</td></tr>`)}</tbody>
+    ${h.data && h.data.length > 0 && html`<div class="table-wrap"><table class="stack">
+      <thead><tr><th scope="col">Date</th><th scope="col">Event</th><th scope="col">Release</th><th scope="col">Quality</th><th scope="col">Details</th></tr></thead>
+      <tbody>${h.data.map((r) => html`<tr key=${r.id}><td data-label="Date">${date(r.date, true)}</td><td data-label="Event">${eventName(r.eventType, r.data)}</td>
+        <td data-label="Release" class="wrap">${r.sourceTitle}</td><td data-label="Quality">${quality(r.quality)}</td><td data-label="Details" class="small">${eventDetails(r.data)}</td></tr>`)}</tbody>
     </table></div>`}
   </section>`;
 }
@@ -66,9 +66,11 @@ export default function MoviePage({ route }) {
   const profiles = useApi('/api/v3/qualityprofile');
   const tags = useApi('/api/v3/tag');
   const [dialog, setDialog] = useState(null);
-  const [searching, setSearching] = useState(false);
+  const [searching, setSearching] = useState(0);
   const [msg, setMsg] = useState({});
   const history = useApi(valid ? `/api/v3/history/movie?movieId=${id}` : null);
+  const title = movie.data && movie.data.title;
+  useEffect(() => { if (title) document.title = `${title} · reelarr`; }, [title]);
   if (!valid) return html`<h1>Movie</h1><${Alert} error="This address names no movie." />`;
   if (movie.error && !movie.data) return html`<h1>Movie</h1><${Alert} error=${movie.error} />`;
   const m = movie.data;
@@ -84,7 +86,7 @@ export default function MoviePage({ route }) {
         <p class="muted">${m.year || ''}${m.originalTitle && m.originalTitle !== m.title ? ` · ${m.originalTitle}` : ''}
           ${' · '}<span class=${m.hasFile ? 'badge ok' : 'badge warn'}>${m.hasFile ? 'Downloaded' : 'Missing'}</span></p>
         <div class="actions">
-          <button type="button" aria-expanded=${searching} onClick=${() => setSearching(true)}>Interactive search</button>
+          <button type="button" onClick=${() => setSearching((n) => n + 1)}>Interactive search</button>
           <button type="button" class="secondary" onClick=${auto}>Automatic search</button>
           <button type="button" class="secondary" onClick=${() => setDialog('edit')}>Edit</button>
           <button type="button" class="danger" onClick=${() => setDialog('delete')}>Delete</button>
@@ -95,7 +97,7 @@ export default function MoviePage({ route }) {
         <${Facts} movie=${m} profiles=${profiles.data} tags=${tags.data} />
       </div>
     </div>
-    ${searching && html`<${Releases} movieId=${id} onGrabbed=${history.reload} />`}
+    ${searching > 0 && html`<${Releases} key=${searching} movieId=${id} onGrabbed=${history.reload} />`}
     <${Files} id=${id} />
     <${History} h=${history} />
     ${dialog === 'edit' && html`<${EditDialog} movie=${m} profiles=${profiles.data || []} tags=${tags.data || []}

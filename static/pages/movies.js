@@ -14,10 +14,21 @@ const SORTS = {
   size: (m) => m.sizeOnDisk || 0,
 };
 
-/** Applies the toolbar's filters and sort to the library. */
+/** Titles compare as people read them ("Movie 9" before "Movie 10"). */
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** The library sorted by the toolbar's key (done once per sort, not per keystroke). */
+function sorted(movies, sort, desc) {
+  const key = SORTS[sort] || SORTS.title;
+  const dir = desc ? -1 : 1;
+  const cmp = (x, y) => (typeof x === 'string' ? collator.compare(x, y) : x - y);
+  return [...movies].sort((a, b) => cmp(key(a), key(b)) * dir || collator.compare(SORTS.title(a), SORTS.title(b)));
+}
+
+/** Applies the toolbar's filters (order kept). */
 function select(movies, f) {
   const text = f.text.trim().toLowerCase();
-  const out = movies.filter((m) => {
+  return movies.filter((m) => {
     if (f.monitored === 'yes' && !m.monitored) return false;
     if (f.monitored === 'no' && m.monitored) return false;
     if (f.file === 'missing' && m.hasFile) return false;
@@ -26,13 +37,6 @@ function select(movies, f) {
     if (f.tag && !(m.tags || []).map(String).includes(f.tag)) return false;
     if (text && !(`${m.title} ${m.originalTitle || ''} ${m.year || ''}`.toLowerCase().includes(text))) return false;
     return true;
-  });
-  const key = SORTS[f.sort] || SORTS.title;
-  const dir = f.desc ? -1 : 1;
-  return out.sort((a, b) => {
-    const x = key(a);
-    const y = key(b);
-    return (x < y ? -1 : x > y ? 1 : 0) * dir;
   });
 }
 
@@ -50,9 +54,11 @@ export default function MoviesPage() {
   const [view, setView] = useState(() => getPref('moviesView', 'posters'));
   const [f, setF] = useState({ text: '', monitored: '', file: '', profile: '', tag: '', sort: 'title', desc: false });
   const set = (k) => (v) => setF((o) => ({ ...o, [k]: v }));
+  const sortBy = (k) => setF((o) => ({ ...o, sort: k, desc: o.sort === k ? !o.desc : false }));
   const pick = (v) => { setView(v); setPref('moviesView', v); };
   const profileNames = useMemo(() => Object.fromEntries((profiles.data || []).map((p) => [p.id, p.name])), [profiles.data]);
-  const shown = useMemo(() => (movies.data ? select(movies.data, f) : []), [movies.data, f]);
+  const ordered = useMemo(() => (movies.data ? sorted(movies.data, f.sort, f.desc) : []), [movies.data, f.sort, f.desc]);
+  const shown = useMemo(() => select(ordered, f), [ordered, f]);
   const all = movies.data ? movies.data.length : 0;
   return html`<h1>Movies</h1>
     <div class="toolbar" role="group" aria-label="View and filters">
@@ -78,6 +84,6 @@ export default function MoviesPage() {
     ${movies.data && all === 0 && html`<p class="empty">Your library is empty. <a href="#/add">Add a movie</a>.</p>`}
     ${movies.data && all > 0 && shown.length === 0 && html`<p class="empty">No movie matches these filters.</p>`}
     ${shown.length > 0 && (view === 'table'
-      ? html`<${MovieTable} movies=${shown} profiles=${profileNames} />`
+      ? html`<${MovieTable} movies=${shown} profiles=${profileNames} sort=${{ key: f.sort, desc: f.desc, set: sortBy }} />`
       : html`<${MovieGrid} movies=${shown} profiles=${profileNames} />`)}`;
 }

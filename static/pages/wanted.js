@@ -38,13 +38,13 @@ export default function WantedPage({ route }) {
     <${Status} text=${msg.text} />
     ${!list.data && !list.error && html`<p class="muted">Loading…</p>`}
     ${list.data && rows.length === 0 && html`<p class="empty">${tab === 'cutoff' ? 'Every file meets its cutoff.' : 'No monitored movie is missing.'}</p>`}
-    ${rows.length > 0 && html`<div class="table-wrap"><table>
+    ${rows.length > 0 && html`<div class="table-wrap"><table class="stack">
       <thead><tr><th scope="col">Title</th><th scope="col" class="num">Year</th><th scope="col">Availability</th>
-        <th scope="col">In cinemas</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+        <th scope="col">In cinemas</th><td></td></tr></thead>
       <tbody>${rows.map((m) => html`<tr key=${m.id}>
-        <td><a href=${`#/movie/${m.id}`}>${m.title}</a></td><td class="num">${m.year || '—'}</td>
-        <td>${m.isAvailable ? 'Available' : 'Not yet available'}</td><td>${date(m.inCinemas)}</td>
-        <td><button type="button" class="small secondary" aria-label=${`Search ${m.title}`}
+        <td data-label="Title"><a href=${`#/movie/${m.id}`}>${m.title}</a></td><td data-label="Year" class="num">${m.year || '—'}</td>
+        <td data-label="Availability">${m.isAvailable ? 'Available' : 'Not yet available'}</td><td data-label="In cinemas">${date(m.inCinemas)}</td>
+        <td class="cell-actions"><button type="button" class="small secondary" aria-label=${`Search ${m.title}`}
           onClick=${() => command({ name: 'MoviesSearch', movieIds: [m.id] }, m.title)}>Search</button></td>
       </tr>`)}</tbody>
     </table></div>`}
