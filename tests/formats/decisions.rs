@@ -8,6 +8,9 @@ const GB: u64 = 1024 * 1024 * 1024;
 /// Same quality (Bluray-1080p) as CLEAN, more seeders: without custom formats it ranks first.
 const X265: &str = "The.Matrix.1999.1080p.BluRay.x265-POPULAR";
 const CLEAN: &str = "The.Matrix.1999.1080p.BluRay.x264-QUIET";
+/// Alternative title after AKA, a language, an edition and an anime-style CRC release hash.
+const AKA: &str =
+    "The.Matrix.AKA.Matrice.1999.REMASTERED.FRENCH.1080p.BluRay.x264-QUIET.[ABCD1234]";
 
 async fn x265_format(app: &App) -> i64 {
     let (st, cf) = app
@@ -142,4 +145,24 @@ async fn size_checks_read_the_live_quality_definitions() {
         r["rejections"],
         json!(["8.0 GB is larger than maximum allowed 1.3 GB (for a 136 minute movie)"])
     );
+}
+
+#[tokio::test]
+async fn releases_carry_the_parsers_titles_hash_languages_and_edition() {
+    let app = App::start(&[(AKA, 8 * GB, 5), (CLEAN, 8 * GB, 5)]).await;
+    let hd = app.profile("HD-1080p").await;
+    let movie = app.add_movie(&hd["id"]).await;
+    let list = releases(&app, movie).await;
+    let r = by_title(&list, AKA);
+    assert_eq!(r["movieTitles"], json!(["The Matrix", "Matrice"]), "{r}");
+    assert_eq!(r["releaseHash"], "ABCD1234", "{r}");
+    assert_eq!(r["languages"], json!([{"id": 2, "name": "French"}]), "{r}");
+    assert_eq!(r["edition"], "REMASTERED", "{r}");
+    assert_eq!(r["releaseGroup"], "QUIET", "{r}");
+    let plain = by_title(&list, CLEAN);
+    assert_eq!(plain["movieTitles"], json!(["The Matrix"]));
+    assert_eq!(plain["releaseHash"], "");
+    for r in &list {
+        assert_radarr_shape("ReleaseResource", r);
+    }
 }

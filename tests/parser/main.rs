@@ -5,6 +5,7 @@
 //! prints every miss and requires >= 98 % of fields right over >= 200 titles.
 
 mod guessit;
+mod radarr;
 
 use reelarr::domain::parser::{parse_title, ParsedRelease};
 

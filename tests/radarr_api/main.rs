@@ -87,6 +87,49 @@ async fn parse_system_status_and_health_match_radarr() {
     s.stop();
 }
 
+/// `/api/v3/parse` fills Radarr's movieTitles (split on AKA and ` / `), releaseHash (an
+/// anime-style `[ABCD1234]` CRC), languages and edition from the parser.
+#[tokio::test]
+async fn parse_answers_alternative_titles_hash_languages_and_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &[]);
+    let parse = |title: &'static str| {
+        let s = &s;
+        async move {
+            let r = client()
+                .get(s.url("/api/v3/parse"))
+                .query(&[("title", title)])
+                .header("X-Api-Key", s.api_key())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            r.json::<Value>().await.unwrap()["parsedMovieInfo"].clone()
+        }
+    };
+    let p =
+        parse("Kimi no Na wa AKA Your Name 2016 Directors Cut GERMAN 1080p BluRay x264-GRP").await;
+    assert_eq!(
+        p["movieTitles"],
+        json!(["Kimi no Na wa", "Your Name"]),
+        "{p}"
+    );
+    assert_eq!(p["movieTitle"], "Kimi no Na wa");
+    assert_eq!(p["edition"], "Directors Cut");
+    assert_eq!(p["languages"], json!([{"id": 4, "name": "German"}]));
+    assert_eq!(p["releaseHash"], "");
+    let p = parse("[SubsPlease] Hoshi no Ko / Star Child (2023) (1080p) [1A2B3C4D].mkv").await;
+    assert_eq!(
+        p["movieTitles"],
+        json!(["Hoshi no Ko", "Star Child"]),
+        "{p}"
+    );
+    assert_eq!(p["releaseHash"], "1A2B3C4D");
+    assert_eq!(p["releaseGroup"], "SubsPlease");
+    assert_eq!(p["year"], 2023);
+    s.stop();
+}
+
 async fn send(
     s: &Server,
     method: reqwest::Method,

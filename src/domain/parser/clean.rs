@@ -55,13 +55,57 @@ fn is_junk_tag(content: &str) -> bool {
         return true;
     }
     // Website tags like [rarbg.com]; YTS.MX and friends are groups, not sites.
+    // `[Vhs.Rip.Vff]` holds release notes: only a real top-level domain
+    // makes a site.
     let tld = c.rsplit('.').next().unwrap_or("");
     c.contains('.')
         && !c.starts_with("yts")
-        && (2..=4).contains(&tld.len())
-        && tld.bytes().all(|b| b.is_ascii_alphabetic())
+        && is_site_tld(tld)
         && c.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
+/// Top-level domains seen on tracker and site tags (`[rarbg.to]`,
+/// `[sharethefiles.com]`, `[www.torrenting.org]`): generic ones and every
+/// two-letter country code.
+fn is_site_tld(tld: &str) -> bool {
+    (tld.len() == 2 && tld.bytes().all(|b| b.is_ascii_lowercase()))
+        || matches!(
+            tld,
+            "com"
+                | "net"
+                | "org"
+                | "info"
+                | "biz"
+                | "xyz"
+                | "top"
+                | "club"
+                | "site"
+                | "online"
+                | "link"
+                | "app"
+                | "dev"
+                | "pro"
+                | "mobi"
+                | "name"
+                | "live"
+                | "stream"
+                | "tech"
+                | "show"
+                | "cam"
+                | "best"
+                | "vip"
+                | "one"
+                | "fun"
+                | "icu"
+                | "lol"
+                | "cyou"
+                | "rip"
+                | "world"
+                | "space"
+                | "website"
+                | "zone"
+        )
 }
 
 /// Strip extension, website prefix/suffix, tracker tags and leading
@@ -76,7 +120,8 @@ pub(crate) fn clean(input: &str) -> Cleaned {
             s = &s[..dot];
         }
     }
-    if let Some(m) = WEBSITE_PREFIX.find(s) {
+    let site_like = s.starts_with('[') || s.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("www"));
+    if let Some(m) = WEBSITE_PREFIX.find(s).filter(|_| site_like) {
         s = &s[m.end()..];
     }
     for _ in 0..6 {
@@ -87,7 +132,11 @@ pub(crate) fn clean(input: &str) -> Cleaned {
         }
         s = &s[..open];
     }
-    let text = s.replace('【', "[").replace('】', "]");
+    let text = if s.contains(['【', '】']) {
+        s.replace('【', "[").replace('】', "]")
+    } else {
+        s.to_string()
+    };
     let mut body_start = 0;
     let mut prefix = None;
     while text[body_start..].starts_with('[') {

@@ -8,12 +8,49 @@ use super::quality_words::explicit_resolution;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-static REPOST_SUFFIX: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(
-        r"(?i-u)(?:-(?:RP|1|NZBGeek|Obfuscated|Obfuscation|Scrambled|sample|Pre|postbot|xpost|Rakuv[a-z0-9]*|WhiteRev|BUYMORE|AsRequested|AlternativeToRequested|GEROV|Z0iDS3N|Chamele0n|4P|4Planet|AlteZachen|RePACKPOST))+$",
-    )
-    .expect("valid regex")
-});
+/// Repost / indexer tags Radarr strips from the end before reading the
+/// group (`-GRP-Obfuscated`, `-GRP-RP`), case-insensitive.
+fn is_repost_tag(w: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "rp",
+        "1",
+        "nzbgeek",
+        "obfuscated",
+        "obfuscation",
+        "scrambled",
+        "sample",
+        "pre",
+        "postbot",
+        "xpost",
+        "whiterev",
+        "buymore",
+        "asrequested",
+        "alternativetorequested",
+        "gerov",
+        "z0ids3n",
+        "chamele0n",
+        "4p",
+        "4planet",
+        "altezachen",
+        "repackpost",
+    ];
+    let b = w.as_bytes();
+    TAGS.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(b))
+        || (b.len() >= 5
+            && b[..5].eq_ignore_ascii_case(b"rakuv")
+            && b[5..].iter().all(u8::is_ascii_alphanumeric))
+}
+
+/// `text` without its trailing repost tags.
+fn strip_repost_suffix(mut text: &str) -> &str {
+    while let Some(dash) = text.rfind('-') {
+        if !is_repost_tag(&text[dash + 1..]) {
+            break;
+        }
+        text = &text[..dash];
+    }
+    text
+}
 
 /// An encoder credit at the very end (`... x264-GRP by Someone`): it names
 /// a person, not the release group.
@@ -62,11 +99,20 @@ pub(crate) struct GroupHit {
 
 /// Technical words that follow a dash without being a group name.
 fn is_tech(w: &str) -> bool {
-    let l = w.to_ascii_lowercase();
-    (explicit_resolution(&l).is_some() && l.bytes().any(|b| b.is_ascii_digit()))
-        || clear_language_word(&l, w).is_some()
+    // Lower-case on the stack: every technical word is short.
+    let mut buf = [0u8; 24];
+    let Some(dst) = buf.get_mut(..w.len()) else {
+        return false;
+    };
+    dst.copy_from_slice(w.as_bytes());
+    dst.make_ascii_lowercase();
+    let Ok(l) = std::str::from_utf8(dst) else {
+        return false;
+    };
+    (explicit_resolution(l).is_some() && l.bytes().any(|b| b.is_ascii_digit()))
+        || clear_language_word(l, w).is_some()
         || matches!(
-            l.as_str(),
+            l,
             "dl" | "rip"
                 | "ray"
                 | "hd"
@@ -139,22 +185,53 @@ fn is_tech(w: &str) -> bool {
                 | "aac2"
                 | "fi"
                 | "ray2"
+                // Radarr's `-EN` / `-CAT` language lists (`ES-CAT-EN`).
+                | "en"
+                | "cat"
         )
 }
 
 /// Find the release group in `text` (the part of the body after the title).
 pub(crate) fn find(text: &str) -> Option<GroupHit> {
-    let end = REPOST_SUFFIX.find(text).map_or(text.len(), |m| m.start());
-    let text = &text[..end];
-    let end = ENCODER_CREDIT.find(text).map_or(text.len(), |m| m.start());
+    let text = strip_repost_suffix(text);
+    let credit = text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w.eq_ignore_ascii_case(b"by"));
+    let end = match credit {
+        true => ENCODER_CREDIT.find(text).map_or(text.len(), |m| m.start()),
+        false => text.len(),
+    };
     let text = &text[..end];
 
-    for re in [&*EXACT_GROUP, &*EXCEPTION_GROUP] {
-        if let Some(m) = re.captures_iter(text).last().and_then(|c| c.get(1)) {
+    // Only bracket-closed names for the exception list: skip the scan when
+    // the text has no bracket at all.
+    let closed = text.contains([')', ']']);
+    for re in [Some(&*EXACT_GROUP), closed.then_some(&*EXCEPTION_GROUP)]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(m) = re.find_iter(text).last() {
+            // The match holds the delimiters around the name; trim them.
+            let (mut s, mut e) = (m.start(), m.end());
+            if let Some(c) = text[s..e]
+                .chars()
+                .next()
+                .filter(|c| !c.is_ascii_alphanumeric())
+            {
+                s += c.len_utf8();
+            }
+            if let Some(c) = text[s..e]
+                .chars()
+                .next_back()
+                .filter(|c| !c.is_ascii_alphanumeric())
+            {
+                e -= c.len_utf8();
+            }
             return Some(GroupHit {
-                name: m.as_str().to_string(),
-                start: m.start(),
-                end: m.end(),
+                name: text[s..e].to_string(),
+                start: s,
+                end: e,
             });
         }
     }
@@ -197,11 +274,26 @@ fn word_len(s: &str) -> usize {
         .map_or(s.len(), |(i, _)| i)
 }
 
+/// Start of the last `480p`/`576p`/`720p`/`1080p`/`2160p` in `b`.
+fn last_resolution(b: &[u8]) -> Option<usize> {
+    const RES: [&[u8]; 5] = [b"480", b"576", b"720", b"1080", b"2160"];
+    (0..b.len()).rev().find_map(|i| {
+        if b[i] | 0x20 != b'p' {
+            return None;
+        }
+        RES.iter()
+            .find(|r| i >= r.len() && &b[i - r.len()..i] == **r)
+            .map(|r| i - r.len())
+    })
+}
+
 /// Radarr's `-GROUP` rule: the last dash-word that is no technical word and
 /// has no resolution after it; `-Part-Two` at the very end is one group.
 fn dash_group(text: &str) -> Option<GroupHit> {
     let bytes = text.as_bytes();
-    let lower = text.to_ascii_lowercase();
+    // Radarr's "no resolution after the group" look-ahead: where the last
+    // resolution word starts (a candidate must end after it).
+    let last_res = last_resolution(bytes);
     let mut best: Option<(usize, usize)> = None;
     for (p, _) in text.match_indices('-') {
         let mut s = p + 1;
@@ -222,11 +314,7 @@ fn dash_group(text: &str) -> Option<GroupHit> {
         if cand.bytes().all(|b| b.is_ascii_digit()) || is_tech(cand) || is_hashlike(cand) {
             continue;
         }
-        let rest = &lower[e..];
-        if ["480p", "576p", "720p", "1080p", "2160p"]
-            .iter()
-            .any(|r| rest.contains(r))
-        {
+        if last_res.is_some_and(|r| r >= e) {
             continue;
         }
         best = Some((s, e));

@@ -108,7 +108,9 @@ impl Serialize for Language {
 pub(crate) fn language_word(w: &str, raw: &str) -> Option<Language> {
     use Language::*;
     let l = match w {
-        "english" | "eng" | "ing" | "inglés" | "ingles" => English,
+        // Not `Inglés`: Spanish releases name the English track they
+        // subtitle so (`Castellano-Inglés Subs`), and Radarr reads Spanish.
+        "english" | "eng" | "ing" => English,
         "french" | "truefrench" | "vff" | "vfq" | "vfi" | "vf2" | "fre" | "fra" | "vf"
         | "français" | "francais" => French,
         "fr" if raw == "FR" => French,
@@ -125,7 +127,7 @@ pub(crate) fn language_word(w: &str, raw: &str) -> Option<Language> {
         "icelandic" => Icelandic,
         "chinese" | "mandarin" | "cantonese" | "chs" | "cht" | "big5" => Chinese,
         "russian" | "rus" => Russian,
-        "polish" | "pldub" | "dubpl" | "lektor" => Polish,
+        "polish" | "pldub" | "dubpl" | "pllek" | "lekpl" | "lektor" => Polish,
         "pl" if raw == "PL" => Polish,
         "vietnamese" => Vietnamese,
         "swedish" | "swe" => Swedish,
@@ -250,6 +252,13 @@ pub(crate) fn clear_language_word(w: &str, raw: &str) -> Option<Language> {
     language_word(w, raw).filter(|_| !ambiguous_code(w))
 }
 
+/// Radarr's case-sensitive codes (`PL`, `CZ`, `LT`) joined to `SUB`
+/// (`PL-SUB`, `SUB.PL`) name subtitles, not an audio language.
+fn subtitle_code(t: &Tokens, i: usize) -> bool {
+    matches!(t.raw(i), "PL" | "CZ" | "LT")
+        && ((i > 0 && t.adjacent(i - 1) && t.low(i - 1) == "sub") || t.next_low(i) == "sub")
+}
+
 /// True for words announcing several audio languages.
 pub(crate) fn is_multi(w: &str) -> bool {
     matches!(w, "multi" | "multilang" | "multilanguage")
@@ -263,6 +272,9 @@ pub(crate) fn languages(t: &Tokens, from: usize) -> Vec<Language> {
     for i in (from..t.len()).filter(|&i| t.usable(i)) {
         let w = t.low(i);
         multi |= is_multi(w);
+        if subtitle_code(t, i) {
+            continue;
+        }
         if let Some(l) = language_word(w, t.raw(i)).or_else(|| listed_code(t, i)) {
             if !out.contains(&l) {
                 out.push(l);

@@ -8,7 +8,9 @@
 //! can be fed to it safely.
 
 mod clean;
+mod edition;
 mod group;
+mod ids;
 mod language;
 mod media;
 mod quality_detect;
@@ -25,8 +27,6 @@ pub use language::Language;
 pub use media::{Audio, Codec, HdrFormat};
 
 use crate::domain::quality::{Modifier, Quality, QualityModel, Revision, Source};
-use once_cell::sync::Lazy;
-use regex::Regex;
 use serde::Serialize;
 use tokens::Tokens;
 
@@ -93,15 +93,16 @@ impl ParsedRelease {
     }
 }
 
-static IMDB: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)(?-u:\b)(tt\d{7,8})(?-u:\b)").expect("valid regex"));
-static HASH: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"[\[(]([0-9A-Fa-f]{8})[\])]").expect("valid regex"));
-static TMDB: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)tmdb(?:id)?-(\d{1,9})").expect("valid regex"));
-
 /// Parse a release title (or file name).  Total: never panics, bounded work.
 pub fn parse_title(title: &str) -> ParsedRelease {
+    parse_with(title, false)
+}
+
+/// [`parse_title`], optionally also reading a leading year as the release
+/// year (`2008 The Incredible Hulk.mp4`): Radarr tries its "year comes
+/// first" rule only on file names (`ParseMoviePath`), after every other
+/// rule found no year.
+fn parse_with(title: &str, year_first: bool) -> ParsedRelease {
     let capped = clean::cap(title, clean::MAX_INPUT);
     let cleaned = clean::clean(capped);
     let body = &cleaned.text[cleaned.body_start..];
@@ -110,7 +111,7 @@ pub fn parse_title(title: &str) -> ParsedRelease {
     // `blow-how.to.be.single.2016...`: lower-case scene files start with
     // the group and a dash.
     let scene_prefix = scene_group_prefix(body);
-    let anchors = title::anchors(&t, usize::from(scene_prefix.is_some()));
+    let anchors = title::anchors(&t, usize::from(scene_prefix.is_some()), year_first);
     let region_tok = match anchors.year_idx {
         Some(y) if y < anchors.stop => y,
         _ if anchors.stop < t.len() => anchors.stop,
@@ -144,11 +145,15 @@ pub fn parse_title(title: &str) -> ParsedRelease {
     let from = split.tail_tok;
     let mut facts = quality_detect::gather(&t, from);
     if facts.source.is_none() && from > 1 {
-        // The title swallowed the whole name (no year, no clear marker):
-        // Radarr reads quality from the whole name, so look again.
+        // The title swallowed the whole name (no year, no clear marker,
+        // `My series S01E01 HD TV`): Radarr reads quality from the whole
+        // name, so look again.
         let all = quality_detect::gather(&t, 1);
         facts.source = all.source;
         facts.resolution = facts.resolution.or(all.resolution);
+        facts.hd_tv |= all.hd_tv;
+        facts.sd_tv |= all.sd_tv;
+        facts.hr_ws |= all.hr_ws;
     }
     if let Some(tag) = cleaned.prefix.as_deref() {
         facts.absorb_prefix(quality_detect::gather(&Tokens::new(tag), 0));
@@ -181,6 +186,7 @@ pub fn parse_title(title: &str) -> ParsedRelease {
         _ => tail,
     };
 
+    let id_hints = ids::Hints::scan(capped);
     let movie_titles = title::alternatives(&split.title);
     let movie_title = if movie_titles.len() == 1 {
         split.title
@@ -199,33 +205,22 @@ pub fn parse_title(title: &str) -> ParsedRelease {
         codec: media::codec(&t, from),
         hdr: media::hdr(&t, from),
         audio: media::audio(&t, from),
-        edition: title::edition(edition_text)
-            .or_else(|| title::abbreviated_edition(&t, anchors.year_idx))
-            .or_else(|| title::bracketed_edition(body)),
+        edition: if (0..t.len()).any(|i| edition::may_start_edition(t.low(i))) {
+            edition::edition(edition_text)
+                .or_else(|| edition::abbreviated_edition(&t, anchors.year_idx))
+                .or_else(|| edition::bracketed_edition(body))
+        } else {
+            edition::abbreviated_edition(&t, anchors.year_idx)
+        },
         languages: language::languages(&t, from),
         release_group,
         proper: flags.proper,
         repack: flags.repack,
         is_3d: flags.is_3d,
         hardcoded_subs: flags.hardcoded_subs,
-        imdb_id: IMDB
-            .captures(capped)
-            .and_then(|c| c.get(1))
-            .map(|m| m.as_str().to_ascii_lowercase()),
-        tmdb_id: TMDB
-            .captures(capped)
-            .and_then(|c| c.get(1))
-            .and_then(|m| m.as_str().parse().ok()),
-        release_hash: HASH
-            .captures_iter(if capped.contains(['[', '(']) {
-                capped
-            } else {
-                ""
-            })
-            .last()
-            .and_then(|c| c.get(1))
-            .filter(|m| m.as_str().bytes().any(|b| b.is_ascii_digit()))
-            .map(|m| m.as_str().to_string()),
+        imdb_id: ids::imdb_id(capped, &id_hints),
+        tmdb_id: ids::tmdb_id(capped, &id_hints),
+        release_hash: ids::release_hash(capped),
     }
 }
 
@@ -255,7 +250,7 @@ fn scene_group_prefix(body: &str) -> Option<&str> {
 pub fn parse_path(path: &str) -> ParsedRelease {
     let mut parts = path.rsplit(['/', '\\']).filter(|p| !p.is_empty());
     let file = parts.next().unwrap_or(path);
-    let parsed = parse_title(file);
+    let parsed = parse_with(file, true);
     let Some(dir) = parts.next() else {
         return parsed;
     };

@@ -45,7 +45,7 @@ pub(crate) fn gather(t: &Tokens, from: usize) -> QualityFacts {
             continue;
         }
         let w = t.low(i);
-        let next = t.next_low(i);
+        let next = || t.next_low(i);
         let prev = if i > 0 { t.low(i - 1) } else { "" };
         if let Some(r) = explicit_resolution(w) {
             f.resolution.get_or_insert(r);
@@ -64,19 +64,21 @@ pub(crate) fn gather(t: &Tokens, from: usize) -> QualityFacts {
                 }
                 f.not_disc = true;
             }
-            "bd" | "uhd" if next == "remux" => f.remux = true,
-            "br" if next == "disk" => f.full_disc = true,
-            "bd" if matches!(next, "25" | "50" | "66") => f.full_disc = true,
+            "bd" | "uhd" if next() == "remux" => f.remux = true,
+            "br" if next() == "disk" => f.full_disc = true,
+            "bd" if matches!(next(), "25" | "50" | "66") => f.full_disc = true,
             "rawhd" => f.rawhd = true,
-            "raw" if next == "hd" => f.rawhd = true,
-            "hr" if next == "ws" => f.hr_ws = true,
-            "hd" if next == "tv" => f.hd_tv = true,
-            "sd" if next == "tv" => f.sd_tv = true,
+            "raw" if next() == "hd" => f.rawhd = true,
+            "hr" if next() == "ws" => f.hr_ws = true,
+            // `HR.WS.PDTV` where the title swallowed `HR`.
+            "ws" if prev == "hr" => f.hr_ws = true,
+            "hd" if next() == "tv" => f.hd_tv = true,
+            "sd" if next() == "tv" => f.sd_tv = true,
             "web" if t.before(i) == Some('[') && t.after(i) == Some(']') => f.anime_web = true,
             "avc" | "hevc" | "vc1" | "mvc" | "bdmv" => f.disc_codec = true,
-            "vc" if next == "1" => f.disc_codec = true,
+            "vc" if next() == "1" => f.disc_codec = true,
             "x264" | "x265" | "h264" | "h265" => f.encoder_codec = true,
-            "h" | "x" if next == "264" || next == "265" => f.encoder_codec = true,
+            "h" | "x" if next() == "264" || next() == "265" => f.encoder_codec = true,
             "dvd" if prev != "hd" => f.not_disc = true,
             "bdrip" | "brrip" | "xvid" | "divx" => f.not_disc = true,
             "german" | "ger" => f.german = true,
@@ -88,11 +90,11 @@ pub(crate) fn gather(t: &Tokens, from: usize) -> QualityFacts {
             "ML" => f.ml = true,
             _ => {}
         }
-        if w == "mpeg2" || (w == "mpeg" && next == "2") {
+        if w == "mpeg2" || (w == "mpeg" && next() == "2") {
             f.disc_codec = true;
             f.mpeg2_upper |= t.raw(i).starts_with("MPEG");
         }
-        if matches!(w, "xvid" | "divx" | "xvidhd") || (w == "x" && next == "vid") {
+        if matches!(w, "xvid" | "divx" | "xvidhd") || (w == "x" && next() == "vid") {
             f.xvid_or_divx = true;
         }
         f.x264 |= w == "x264";
@@ -180,9 +182,15 @@ pub(crate) fn decide(f: &QualityFacts, h: &Hints) -> &'static Quality {
                 by(Source::Bluray, res.unwrap_or(720), Modifier::None)
             }
         }
+        // Simulcast fansubs (`[HorribleSubs] ... [Web]`) are 720p unless
+        // they say otherwise, like a bare `[WEBDL]`.
         Webdl => by(
             Source::Webdl,
-            res.unwrap_or(if h.bracket_webdl { 720 } else { 480 }),
+            res.unwrap_or(if h.bracket_webdl || f.anime_web || h.web_fansub {
+                720
+            } else {
+                480
+            }),
             Modifier::None,
         ),
         Webrip => by(Source::Webrip, res.unwrap_or(480), Modifier::None),

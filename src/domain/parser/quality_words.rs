@@ -24,6 +24,10 @@ pub(crate) enum SrcWord {
 
 /// Resolution named by a single token (`1080p`, `bd720p`, `1920x1080`, `FHD`).
 pub(crate) fn explicit_resolution(w: &str) -> Option<u16> {
+    // Every resolution word but `fhd` holds a digit.
+    if !w.bytes().any(|b| b.is_ascii_digit()) {
+        return (w == "fhd").then_some(1080);
+    }
     // `1080p24`, `2160p60`: a frame rate glued to the resolution.
     let w = match w.find('p') {
         Some(i) if i >= 3 && i + 1 < w.len() && w[i + 1..].bytes().all(|b| b.is_ascii_digit()) => {
@@ -73,12 +77,35 @@ fn is_dvdr_word(w: &str) -> bool {
     matches!(w, "dvdr" | "dvd5" | "dvd9" | "dvdr5" | "dvdr9")
 }
 
+/// Radarr's rule for a lone `WEB`: a source only beside a codec
+/// (`WEB.x264`, `WEB.DDP5.1`), a resolution (`1080p.WEB`, `WEB.2160p`),
+/// a store tag (`AMZN.WEB`, `NF.WEB`), in anime brackets (`[Web]`) or as an
+/// upper-case last word; elsewhere it is a title word (`The.Web.MT`).
+fn lone_web_is_source(t: &Tokens, i: usize) -> bool {
+    let next = t.next_low(i);
+    let prev = if i > 0 && t.adjacent(i - 1) {
+        t.low(i - 1)
+    } else {
+        ""
+    };
+    let resolution = |w: &str| matches!(w, "720p" | "1080p" | "2160p");
+    matches!(
+        next,
+        "x264" | "x265" | "h264" | "h265" | "avc" | "hevc" | "dd5" | "ddp5"
+    ) || (matches!(next, "h" | "x") && matches!(t.low(i + 2), "264" | "265"))
+        || resolution(next)
+        || resolution(prev)
+        || matches!(prev, "amzn" | "nf")
+        || (t.before(i) == Some('[') && t.after(i) == Some(']'))
+        || (i + 1 == t.len() && t.raw(i) == "WEB")
+}
+
 /// Recognise a source word at token `i`; returns the kind and how many
 /// tokens it spans.
 pub(crate) fn source_at(t: &Tokens, i: usize) -> Option<(SrcWord, usize)> {
     use SrcWord::*;
     let w = t.low(i);
-    let next = t.next_low(i);
+    let next = || t.next_low(i);
     let last = i + 1 >= t.len();
     let hit = |k| Some((k, 1));
     let pair = |k| Some((k, 2));
@@ -87,28 +114,28 @@ pub(crate) fn source_at(t: &Tokens, i: usize) -> Option<(SrcWord, usize)> {
         | "bd50" | "bd66" | "bdfull" | "brdisk" | "bdremux" | "uhdbluray" | "bluraycomplete" => {
             hit(Bluray)
         }
-        "blu" if next == "ray" => pair(Bluray),
-        "br" if next == "disk" => pair(Bluray),
-        "hd" if next == "dvd" && t.adjacent(i + 1) && t.low(i + 2) == "rip" => Some((Bdrip, 3)),
-        "hd" if next == "dvd" => pair(Bluray),
-        "hd" if next == "dvdrip" => pair(Bdrip),
-        "bd" if matches!(next, "25" | "50" | "66") => pair(Bluray),
-        "br" | "bd" if next == "rip" => pair(Bdrip),
+        "blu" if next() == "ray" => pair(Bluray),
+        "br" if next() == "disk" => pair(Bluray),
+        "hd" if next() == "dvd" && t.adjacent(i + 1) && t.low(i + 2) == "rip" => Some((Bdrip, 3)),
+        "hd" if next() == "dvd" => pair(Bluray),
+        "hd" if next() == "dvdrip" => pair(Bdrip),
+        "bd" if matches!(next(), "25" | "50" | "66") => pair(Bluray),
+        "br" | "bd" if next() == "rip" => pair(Bdrip),
         "bd" if !last => hit(Bluray),
         "webdl" | "webdlmux" | "amazonhd" | "ituneshd" | "maxdomehd" | "netflixhd"
         | "netflixuhd" | "webhd" => hit(Webdl),
-        "web" if next == "dlrip" => pair(Webrip),
-        "web" if next == "dl" => pair(Webdl),
-        "web" if next == "rip" || next == "mux" => pair(Webrip),
-        "web" => hit(Webdl),
+        "web" if next() == "dlrip" => pair(Webrip),
+        "web" if next() == "dl" => pair(Webdl),
+        "web" if next() == "rip" || next() == "mux" => pair(Webrip),
+        "web" if lone_web_is_source(t, i) => hit(Webdl),
         "webrip" | "webmux" => hit(Webrip),
         "hdtv" | "hdtvrip" => hit(Hdtv),
         "brmux" => hit(Bluray),
         "bdrip" | "brrip" | "blurayrip" | "uhdbdrip" | "bdlight" | "hddvdrip" | "bdripmux"
         | "brripmux" => hit(Bdrip),
         _ if is_dvdr_word(w) => hit(Dvdr),
-        "dvd" if matches!(next, "r" | "5" | "9") => pair(Dvdr),
-        "dvd" if next == "rip" => pair(Dvd),
+        "dvd" if matches!(next(), "r" | "5" | "9") => pair(Dvdr),
+        "dvd" if next() == "rip" => pair(Dvd),
         "dvd" | "dvdrip" | "xvidvd" | "dvdmux" | "dvdivx" => hit(Dvd),
         "regional" => hit(Regional),
         "scr" | "screener" | "dvdscr" | "dvdscreener" | "bdscr" => hit(Screener),
@@ -118,9 +145,9 @@ pub(crate) fn source_at(t: &Tokens, i: usize) -> Option<(SrcWord, usize)> {
         _ if w.starts_with("tc") && explicit_resolution(w).is_some() => hit(Telecine),
         _ if w.starts_with("ts") && explicit_resolution(w).is_some() => hit(Telesync),
         "camrip" | "cam" | "hdcam" | "hdcamrip" | "hqcam" | "newcam" => hit(Cam),
-        "hd" if next == "ts" => pair(Telesync),
-        "hd" if next == "tc" => pair(Telecine),
-        "hd" | "hq" if matches!(next, "cam" | "camrip") => pair(Cam),
+        "hd" if next() == "ts" => pair(Telesync),
+        "hd" if next() == "tc" => pair(Telecine),
+        "hd" | "hq" if matches!(next(), "cam" | "camrip") => pair(Cam),
         "workprint" | "wp" => hit(Workprint),
         "dsr" | "pdtv" | "sdtv" | "tvrip" => hit(SdTv),
         _ if w.len() == 2 && w.starts_with('r') && w.as_bytes()[1].is_ascii_digit() => {

@@ -302,3 +302,117 @@ fn editions_in_brackets_inside_the_title() {
     let p = parse_title("Movie.Name.VR.180.SBS.1080p.mkv");
     assert_eq!(p.movie_title, "Movie Name");
 }
+
+#[test]
+fn year_first_file_names_read_through_parse_path() {
+    // Radarr's "year comes first" rule, tried on file names only.
+    let p = parse_path("2009.shoot.fruit.chan.multi.dvd9.pal");
+    assert_eq!(
+        (p.movie_title.as_str(), p.year),
+        ("shoot fruit chan", Some(2009))
+    );
+    let p = parse_path("2008 The Incredible Hulk Feature Film.mp4");
+    assert_eq!(
+        (p.movie_title.as_str(), p.year),
+        ("The Incredible Hulk Feature Film", Some(2008))
+    );
+    // A release title (not a path) keeps its leading year in the title.
+    assert_eq!(
+        parse_title("2009.shoot.fruit.chan.multi.dvd9.pal").year,
+        None
+    );
+    // Another year wins over the leading one.
+    let p = parse_path("1917.2019.1080p.BluRay.x264-GRP.mkv");
+    assert_eq!((p.movie_title.as_str(), p.year), ("1917", Some(2019)));
+}
+
+#[test]
+fn titles_without_a_year_end_at_release_words() {
+    // `WEB-DL` is never a title word, unlike a lone `Web`.
+    let p =
+        parse_title("French Maid Services - Lola At Your Service WEB-DL SPLIT SCENES MP4-RARBG");
+    assert_eq!(p.movie_title, "French Maid Services - Lola At Your Service");
+    // Bracketed notes after the title.
+    let p = parse_title("[JySzE] Naruto [v2] [R2J] [VFR] [Dual Audio] [Complete] [Extras] [x264]");
+    assert_eq!(p.movie_title, "Naruto");
+    let p = parse_title("[DVDRip-ITA]The Fast and the Furious: Tokyo Drift [CR-Bt]");
+    assert_eq!(p.movie_title, "The Fast and the Furious Tokyo Drift");
+    // Frame rates and VR layouts.
+    assert_eq!(parse_title("Gladiator 23.976 FPS").movie_title, "Gladiator");
+    assert_eq!(
+        parse_title("Movie.Name.VR.180.LR.1080p.mkv").movie_title,
+        "Movie Name"
+    );
+    assert_eq!(
+        parse_title("Movie.Name.VR.180.OU.1080p.mkv").movie_title,
+        "Movie Name"
+    );
+}
+
+#[test]
+fn french_order_collector_edition_and_notes_that_look_like_sites() {
+    let p = parse_title("Baraka_Edition_Collector.avi");
+    assert_eq!(
+        (p.movie_title.as_str(), p.edition.as_deref()),
+        ("Baraka", Some("Edition Collector"))
+    );
+    // `[Vhs.Rip.Vff]` is no website tag: its VFF names French audio.
+    let p = parse_title("Mise à Sac (Alain Cavalier, 1967) [Vhs.Rip.Vff]");
+    assert_eq!(p.languages, vec![Language::French]);
+    // A real site tag is still stripped.
+    let p = parse_title("Movie.2019.1080p.BluRay.x264-GRP[rarbg.to]");
+    assert_eq!(p.release_group.as_deref(), Some("GRP"));
+}
+
+#[test]
+fn radarr_fixture_rules_for_web_tv_and_languages() {
+    // A lone `Web` is a title word unless a codec, resolution, store tag
+    // or anime brackets make it the source.
+    assert_eq!(q("Movie.Title.S01E01.The.Web.MT-dd"), "Unknown");
+    assert_eq!(q("Movie.Name.2020.1080p.AMZN.WEB."), "WEBDL-1080p");
+    assert_eq!(q("Movie Title - 2020 1080p Viva MKV WEB"), "WEBDL-1080p");
+    // Fansub `[Web]` without a resolution is 720p.
+    assert_eq!(
+        q("[HorribleSubs] Movie Title! 2018 [Web][MKV][h264][AAC 2.0][Softsubs (HorribleSubs)]"),
+        "WEBDL-720p"
+    );
+    // `HD TV` / `SD TV` and `HR.WS.PDTV` even where the title swallowed them.
+    assert_eq!(q("My series S01E01 HD.TV"), "HDTV-720p");
+    assert_eq!(q("My series S01E01 SD_TV"), "SDTV");
+    assert_eq!(
+        q("Movie.Name.US.S12E17.HR.WS.PDTV.X264-DIMENSION"),
+        "HDTV-720p"
+    );
+    // Language lists after a dash are no group.
+    assert_eq!(
+        g("Movie Name (2015) [BDRemux 1080p AVC ES-CAT-EN DTS-HD MA 5.1 Subs]"),
+        None
+    );
+    // Radarr's Spanish remuxes subtitle the English track; Polish lectors;
+    // `PL-SUB` is a subtitle, not audio.
+    let langs = |s: &str| parse_title(s).languages;
+    assert_eq!(
+        langs("Movie Title (2016) [UHDRemux 2160p SDR] [Castellano DD 5.1 - Inglés DTS-HD MA 5.1 Subs]"),
+        vec![Language::Spanish]
+    );
+    assert_eq!(
+        langs("Movie.Title.1994.PLLEK.1080p.XviD-LOL"),
+        vec![Language::Polish]
+    );
+    assert_eq!(
+        langs("Movie.Title.1994.LEKPL.1080p.XviD-LOL"),
+        vec![Language::Polish]
+    );
+    assert_eq!(
+        langs("Movie.Title.1994.PL-SUB.1080p.XviD-LOL"),
+        vec![Language::English]
+    );
+    assert_eq!(
+        langs("Movie.Title.1994.SUB-PL.1080p.XviD-LOL"),
+        vec![Language::English]
+    );
+    assert_eq!(
+        langs("Movie.Title.1994.PL-DUB.1080p.XviD-LOL"),
+        vec![Language::Polish]
+    );
+}

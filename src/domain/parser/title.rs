@@ -1,5 +1,6 @@
 //! Movie title / year split and edition detection.
 
+use super::edition::{may_end_edition, TRAILING_EDITION};
 use super::language::{clear_language_word, is_multi};
 use super::quality_words::{explicit_resolution, source_at, SrcWord};
 use super::tokens::Tokens;
@@ -21,11 +22,14 @@ fn is_definite_marker(t: &Tokens, i: usize) -> bool {
     if explicit_resolution(w).is_some() || is_frame_size(w) {
         return true;
     }
-    if let Some((src, _)) = source_at(t, i) {
-        let ambiguous = matches!(
-            w,
-            "web" | "ts" | "tc" | "cam" | "dvd" | "scr" | "wp" | "bd" | "hd" | "screener"
-        ) || src == SrcWord::Regional;
+    if let Some((src, span)) = source_at(t, i) {
+        // A lone `WEB` may be a title word; `WEB-DL` / `WEB.Rip` never are.
+        let ambiguous = (span == 1 && w == "web")
+            || matches!(
+                w,
+                "ts" | "tc" | "cam" | "dvd" | "scr" | "wp" | "bd" | "hd" | "screener"
+            )
+            || src == SrcWord::Regional;
         if !ambiguous {
             return true;
         }
@@ -176,8 +180,10 @@ pub(crate) struct Anchors {
 
 /// Find the first definite marker and the release year: the last year-like
 /// word before the first marker (so "Blade Runner 2049 2017" → 2017),
-/// otherwise the first one after it.  `min_lead` tokens are skipped.
-pub(crate) fn anchors(t: &Tokens, min_lead: usize) -> Anchors {
+/// otherwise the first one after it.  `min_lead` tokens are skipped.  With
+/// `year_first`, a name naming no other year may start with it
+/// (`2009.shoot.fruit.chan.multi.dvd9`): the title follows the year.
+pub(crate) fn anchors(t: &Tokens, min_lead: usize, year_first: bool) -> Anchors {
     let n = t.len();
     let mut lead = min_lead.min(n.saturating_sub(1));
     while lead + 1 < n && lead < 4 && is_definite_marker(t, lead) {
@@ -189,66 +195,19 @@ pub(crate) fn anchors(t: &Tokens, min_lead: usize) -> Anchors {
     let first = lead + 1;
     let stop = (first..n).find(|&i| is_definite_marker(t, i)).unwrap_or(n);
     let is_year = |i: &usize| year_of(t.low(*i)).is_some();
-    let year_idx = (first..stop)
+    let mut year_idx = (first..stop)
         .rev()
         .find(is_year)
         .or_else(|| (stop.max(first)..n).find(is_year));
+    if year_idx.is_none() && year_first && lead + 1 < stop && is_year(&lead) {
+        year_idx = Some(lead);
+        lead += 1;
+    }
     Anchors {
         lead,
         stop,
         year_idx,
     }
-}
-
-/// `DC` / `SE` in capitals right beside the year (`Alien DC (1979)`,
-/// `Requiem.For.A.Dream.2000.DC`): Director's Cut / Special Edition.
-pub(crate) fn abbreviated_edition(t: &Tokens, year_idx: Option<usize>) -> Option<String> {
-    let y = year_idx?;
-    [y.wrapping_sub(1), y + 1]
-        .into_iter()
-        .find_map(|i| match t.raw(i) {
-            "DC" => Some("Directors Cut".to_string()),
-            "SE" => Some("Special Edition".to_string()),
-            _ => None,
-        })
-}
-
-const EDITION_CORE: &str = r"(?:(?:Recut|Extended|Ultimate)[ ._-])?(?:Director.?s|Collector.?s|Theatrical|Ultimate|Extended|Despecialized|Director[ ._-]Cut|(?:Special|Rogue|Final|Assembly)[ ._-](?:Cut|Edition|Version)|\d{2,3}(?:th)?[ ._-]Anniversary)(?:[ ._-](?:Cut|Edition|Version))?(?:[ ._-](?:Extended|Uncensored|Remastered|Unrated|Uncut|IMAX|Fan[ ._-]?Edit))?|Uncensored|Remastered|Remaster|Unrated|Uncut|IMAX|Fan[ ._-]?Edit|Edition|Restored|[234]in1|Criterion(?:[ ._-]Collection)?";
-
-static EDITION: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(&format!(r"(?i)(?-u:\b)({EDITION_CORE})(?-u:\b)")).expect("valid regex")
-});
-static TRAILING_EDITION: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(&format!(r"(?i)[ ._-]+[(\[]?(?:{EDITION_CORE})[)\]]?$")).expect("valid regex")
-});
-
-/// Radarr-style edition text found in `tail` (dots replaced by spaces).
-/// Several editions (`Extended Cut Ultimate Edition`) are joined by a space.
-pub(crate) fn edition(tail: &str) -> Option<String> {
-    let tail: std::borrow::Cow<str> = if tail.contains('_') {
-        tail.replace('_', " ").into()
-    } else {
-        tail.into()
-    };
-    let mut parts: Vec<String> = Vec::new();
-    for c in EDITION.captures_iter(&tail).take(4) {
-        let Some(m) = c.get(1) else { continue };
-        let text = m.as_str().replace('.', " ");
-        if !parts.iter().any(|p| p.eq_ignore_ascii_case(&text)) {
-            parts.push(text);
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join(" "))
-}
-
-/// An edition named inside brackets anywhere in the name
-/// (`Queen - A Kind of Magic (Alternative Extended Version) 2014`).
-pub(crate) fn bracketed_edition(body: &str) -> Option<String> {
-    body.split(['(', '['])
-        .skip(1)
-        .filter_map(|seg| seg.split([')', ']']).next())
-        .take(8)
-        .find_map(edition)
 }
 
 /// The movie title and where the rest of the name begins.
@@ -269,21 +228,45 @@ pub(crate) fn split(t: &Tokens, a: &Anchors, group_tok: Option<usize>) -> TitleS
     let n = t.len();
     let year = a.year_idx.and_then(|i| year_of(t.low(i)));
     let limit = group_tok.unwrap_or(n).max(1).min(n);
+    let lead = a.lead;
     let (mut end, soft) = match a.year_idx {
-        Some(y) if y < a.stop => (y.min(limit), false),
+        Some(y) if y < a.stop && y >= lead => (y.min(limit), false),
         _ => (a.stop.min(limit), true),
     };
+    if soft {
+        // Without a year, a `[...]` after the title holds release notes
+        // (`Naruto [v2] [R2J] [Dual Audio]`), never more of the title.
+        if let Some(b) = (lead + 1..end).find(|&i| t.before(i) == Some('[')) {
+            end = b;
+        }
+    }
     // Walk back over languages / editions (and, without a year, other
     // release words) that sit between the title and the year or markers.
-    let lead = a.lead;
     loop {
         if end <= lead + 1 {
             break;
         }
         let w = t.low(end - 1);
-        // `VR.180` / `VR.360`: the number belongs to the VR marker.
+        // `VR.180` / `VR.360`: the number belongs to the VR marker, and a
+        // layout word after it (`VR.180.LR`, `VR.180.OU`) too.
+        if soft
+            && matches!(w, "lr" | "ou" | "tb" | "sbs")
+            && end >= 3
+            && matches!(t.low(end - 2), "180" | "360" | "vr180" | "vr360")
+        {
+            end -= 1;
+            continue;
+        }
         if matches!(w, "180" | "360") && end >= 2 && t.low(end - 2) == "vr" && end - 1 > lead + 1 {
             end -= 2;
+            continue;
+        }
+        // `23.976 FPS`: a frame rate, with its number.
+        if soft && w == "fps" {
+            end -= 1;
+            while end > lead + 1 && t.low(end - 1).bytes().all(|b| b.is_ascii_digit()) {
+                end -= 1;
+            }
             continue;
         }
         let strip = if soft {
@@ -299,7 +282,12 @@ pub(crate) fn split(t: &Tokens, a: &Anchors, group_tok: Option<usize>) -> TitleS
             continue;
         }
         let text = &t.body[..t.toks[end - 1].end];
-        if let Some(m) = TRAILING_EDITION.find(text) {
+        let found = if may_end_edition(w) {
+            TRAILING_EDITION.find(text)
+        } else {
+            None
+        };
+        if let Some(m) = found {
             let keep = text[..m.start()].trim();
             let new_end = (0..end)
                 .rev()
@@ -340,7 +328,7 @@ pub(crate) fn alternatives(title: &str) -> Vec<String> {
         title
             .as_bytes()
             .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
+            .any(|w| w[1] | 0x20 == needle[1] && w.eq_ignore_ascii_case(needle))
     };
     if !title.contains('/') && !has(b" aka ") && !has(b"a.k.a") {
         return vec![title.to_string()];
@@ -362,34 +350,40 @@ pub(crate) fn alternatives(title: &str) -> Vec<String> {
 /// (`R.I.P.D.`, `U.N.C.L.E.`) and after `Dr`/`Mr`/`St`-style abbreviations;
 /// a lone lower-case `v` ("Ford v Ferrari") is a word, not an initial.
 pub(crate) fn clean_title(raw: &str) -> String {
-    let raw: String = raw
-        .chars()
-        .map(|c| if c == '_' { ' ' } else { c })
-        .filter(|c| !"<>?*:|".contains(*c))
-        .collect();
-    let raw = raw
+    let filtered: std::borrow::Cow<str> = if raw.contains(['_', '<', '>', '?', '*', ':', '|']) {
+        raw.chars()
+            .map(|c| if c == '_' { ' ' } else { c })
+            .filter(|c| !"<>?*:|".contains(*c))
+            .collect::<String>()
+            .into()
+    } else {
+        raw.into()
+    };
+    let raw = filtered
         .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '-'))
         .trim_end_matches(|c: char| {
             c.is_whitespace() || matches!(c, '.' | '-' | '(' | '[' | '{' | ',')
         });
-    let parts: Vec<&str> = raw.split('.').collect();
     let mut out = String::with_capacity(raw.len() + 4);
     let mut prev_acronym = false;
     let is_int = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    for (n, part) in parts.iter().enumerate() {
-        let next = parts.get(n + 1).copied().unwrap_or("");
+    let mut parts = raw.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let has_next = parts.peek().is_some();
+        let next = parts.peek().copied().unwrap_or("");
         let single = part.chars().count() == 1;
-        let next_single_digit = next.chars().count() == 1 && is_int(next);
-        let lower = part.to_ascii_lowercase();
+        let next_single_digit = next.len() == 1 && is_int(next);
+        let is_a = part.eq_ignore_ascii_case("a");
         let initial = single
             && part.chars().all(char::is_alphabetic)
-            && lower != "a"
-            && *part != "v"
-            && !is_int(part)
-            && (prev_acronym || n + 1 < parts.len())
+            && !is_a
+            && part != "v"
+            && (prev_acronym || has_next)
             && (prev_acronym || !next_single_digit);
-        let article = lower == "a" && (prev_acronym || next.chars().count() == 1);
-        let abbreviation = matches!(lower.as_str(), "dr" | "mr" | "mrs" | "ms" | "st" | "jr");
+        let article = is_a && (prev_acronym || next.chars().count() == 1);
+        let abbreviation = ["dr", "mr", "mrs", "ms", "st", "jr"]
+            .iter()
+            .any(|a| part.eq_ignore_ascii_case(a));
         if initial || article || abbreviation {
             out.push_str(part);
             out.push('.');
@@ -403,5 +397,12 @@ pub(crate) fn clean_title(raw: &str) -> String {
             out.push(' ');
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut title = String::with_capacity(out.len());
+    for w in out.split_whitespace() {
+        if !title.is_empty() {
+            title.push(' ');
+        }
+        title.push_str(w);
+    }
+    title
 }

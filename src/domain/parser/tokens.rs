@@ -33,10 +33,21 @@ fn is_word_char(c: char) -> bool {
 impl<'a> Tokens<'a> {
     /// Tokenise `body`.
     pub fn new(body: &'a str) -> Self {
-        let mut toks = Vec::new();
+        let mut toks = Vec::with_capacity(body.len() / 4 + 4);
         let mut start: Option<usize> = None;
-        for (i, c) in body.char_indices() {
-            if is_word_char(c) {
+        let bytes = body.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII bytes classify directly; other characters are decoded.
+            let (word, len) = if bytes[i] < 0x80 {
+                (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'\'', 1)
+            } else {
+                match body[i..].chars().next() {
+                    Some(c) => (is_word_char(c), c.len_utf8()),
+                    None => break,
+                }
+            };
+            if word {
                 if start.is_none() {
                     start = Some(i);
                 }
@@ -46,6 +57,7 @@ impl<'a> Tokens<'a> {
                     break;
                 }
             }
+            i += len;
         }
         if let Some(s) = start {
             if toks.len() < MAX_TOKENS {
@@ -103,7 +115,15 @@ impl<'a> Tokens<'a> {
     /// character (so `WEB-DL`, `WEB.DL`, `WEB DL` all count as a pair).
     pub fn adjacent(&self, i: usize) -> bool {
         match (self.toks.get(i), self.toks.get(i + 1)) {
-            (Some(a), Some(b)) => b.start > a.end && self.body[a.end..b.start].chars().count() == 1,
+            (Some(a), Some(b)) => {
+                let gap = &self.body.as_bytes()[a.end..b.start];
+                // One byte, or one multi-byte character (its lead byte first).
+                gap.len() == 1
+                    || (gap.len() > 1
+                        && gap.len() <= 4
+                        && gap[1..].iter().all(|c| c & 0xC0 == 0x80)
+                        && gap[0] >= 0xC0)
+            }
             _ => false,
         }
     }
