@@ -43,7 +43,12 @@ pub async fn build(
         let allow_new = std::env::var(data_files::ALLOW_NEW_ENV).is_ok_and(|v| v == "1");
         data_files::check_database(&cfg.data_dir, db, allow_new)?;
     }
-    let raw = store::open(
+    // PostgreSQL keeps a local copy of the library beside the journal: with it, a start while the
+    // server is down serves the last known library read-only and recovers without a restart.
+    let copy_file = sqlite_file
+        .is_none()
+        .then(|| cfg.data_dir.join(store::LIBRARY_COPY_FILE));
+    let (raw, down) = store::open_deferred(
         &url,
         cfg.database.busy_timeout_ms,
         cfg.database.read_pool_size,
@@ -58,7 +63,22 @@ pub async fn build(
     let db_breaker = breakers
         .get("database")
         .ok_or_else(|| StartError::Other("no database breaker".into()))?;
-    let store: Arc<dyn Store> = Arc::new(GuardedStore::new(raw, db_breaker));
+    let guarded = Arc::new(GuardedStore::new(raw, db_breaker));
+    if let Some(copy) = &copy_file {
+        let loaded = guarded.load_local_copy(copy);
+        if let Some(e) = down {
+            if !loaded {
+                return Err(StartError::Other(format!(
+                    "database: {e}; no local copy of the library ({}) to start read-only from",
+                    copy.display()
+                )));
+            }
+            tracing::warn!(error = %e, file = %copy.display(),
+                "PostgreSQL is unavailable: starting read-only from the local copy of the library; writes wait for the database");
+        }
+        guarded.spawn_copy_keeper(copy.clone());
+    }
+    let store: Arc<dyn Store> = guarded;
     seed_profiles(store.as_ref()).await?;
     // Warm the read-only fallback so a database outage right after start can still serve reads.
     store.movies().await?;
@@ -93,10 +113,15 @@ pub async fn build(
     held.extend(sqlite_file.as_deref());
     data_files::remember(&cfg.data_dir, &held);
     let auth = AuthService::new(store.clone(), config.clone());
-    let generated = auth
-        .ensure_admin(&cfg.data_dir)
-        .await
-        .map_err(|e| StartError::Other(format!("creating the admin user: {e}")))?;
+    let generated = match auth.ensure_admin(&cfg.data_dir).await {
+        Ok(g) => g,
+        // Started read-only: the admin exists in the database that is down; nothing to create.
+        Err(crate::auth::AuthError::Store(e)) if e.is_outage() && store.has_read_fallback() => {
+            tracing::warn!(error = %e, "database unavailable: the admin user is not checked");
+            None
+        }
+        Err(e) => return Err(StartError::Other(format!("creating the admin user: {e}"))),
+    };
     let tracker = Arc::new(crate::services::tracking::Tracker::with_history(
         store.clone(),
     ));

@@ -98,10 +98,15 @@ impl Store for GuardedStore {
         self.snapshot.is_ready()
     }
     async fn user_count(&self) -> StoreResult<u64> {
-        self.guard(self.inner.user_count()).await
+        let r = self.guard(self.inner.user_count()).await;
+        or_snapshot(r, || self.snapshot.user_count())
     }
     async fn user_by_name(&self, username: &str) -> StoreResult<Option<User>> {
-        self.guard(self.inner.user_by_name(username)).await
+        let r = self.guard(self.inner.user_by_name(username)).await;
+        if let Ok(Some(u)) = &r {
+            self.snapshot.put_user(u);
+        }
+        or_snapshot(r, || self.snapshot.user_by_name(username).map(Some))
     }
     async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
         let r = self.guard(self.inner.user_by_id(id)).await;

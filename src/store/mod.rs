@@ -10,6 +10,7 @@ mod guarded_library;
 mod library;
 mod library_rows;
 mod library_sql;
+mod local_copy;
 mod migrate;
 mod postgres;
 mod postgres_library;
@@ -26,6 +27,7 @@ pub use guarded::GuardedStore;
 pub use library::{
     HistoryPage, HistoryQuery, LibraryStore, NewHistory, NewMovieFile, MAX_PAGE_SIZE,
 };
+pub use local_copy::LIBRARY_COPY_FILE;
 pub use migrate::{latest_version, MIGRATIONS};
 pub use postgres::{redacted_url, PostgresStore};
 pub use providers::{ProviderStore, StoredProvider};
@@ -135,7 +137,7 @@ impl StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// A UI user (there is one admin today; the table allows more).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct User {
     pub id: i64,
     pub username: String,
@@ -144,7 +146,7 @@ pub struct User {
 }
 
 /// A UI session, looked up by the SHA-256 of its cookie value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Session {
     pub token_hash: String,
     pub user_id: i64,
@@ -222,5 +224,20 @@ pub async fn open(
         Err(StoreError::Other(
             "unsupported database URL (use sqlite://PATH or postgres://...)".into(),
         ))
+    }
+}
+
+/// Like [`open`], but a PostgreSQL server that is unreachable does not fail: the store comes
+/// back with the outage error (it migrates once the server answers). SQLite opens as [`open`].
+pub async fn open_deferred(
+    url: &str,
+    busy_timeout_ms: u64,
+    readers: u32,
+) -> StoreResult<(std::sync::Arc<dyn Store>, Option<StoreError>)> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let (store, down) = PostgresStore::open_deferred(url, readers.max(1) + 1).await?;
+        Ok((std::sync::Arc::new(store), down))
+    } else {
+        Ok((open(url, busy_timeout_ms, readers).await?, None))
     }
 }

@@ -30,6 +30,9 @@ pub(super) type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
+    /// Set once the migrations ran. A store opened while the server was down migrates on its
+    /// first connection instead (one atomic read per call once done).
+    migrated: std::sync::Arc<tokio::sync::OnceCell<()>>,
 }
 
 impl PostgresStore {
@@ -37,6 +40,20 @@ impl PostgresStore {
     /// connections and migrates the database to the latest version. Errors never contain the
     /// URL, because it may carry the password.
     pub async fn open(url: &str, pool_size: u32) -> StoreResult<Self> {
+        let (store, unreachable) = Self::open_deferred(url, pool_size).await?;
+        match unreachable {
+            Some(e) => Err(e),
+            None => Ok(store),
+        }
+    }
+
+    /// Like [`PostgresStore::open`], but an unreachable server (an outage error) does not fail:
+    /// the store is returned with that error, and migrates on its first successful connection,
+    /// so a start while PostgreSQL is down can recover without a restart.
+    pub async fn open_deferred(
+        url: &str,
+        pool_size: u32,
+    ) -> StoreResult<(Self, Option<StoreError>)> {
         let mut config = tokio_postgres::Config::from_str(url).map_err(|_| {
             StoreError::Other(format!("invalid PostgreSQL URL ({})", redacted_url(url)))
         })?;
@@ -61,15 +78,30 @@ impl PostgresStore {
             .recycle_timeout(Some(RECYCLE_TIMEOUT))
             .build()
             .map_err(|e| StoreError::Other(format!("could not build the PostgreSQL pool: {e}")))?;
-        let store = PostgresStore { pool };
-        let mut client = store.client().await?;
-        pg_migrate(&mut client, pg_latest_version()).await?;
+        let store = PostgresStore {
+            pool,
+            migrated: Default::default(),
+        };
+        match store.client().await {
+            Ok(_) => {}
+            Err(e) if e.is_outage() => return Ok((store, Some(e))),
+            Err(e) => return Err(e),
+        }
         tracing::info!(database = %redacted_url(url), pool_size, "opened PostgreSQL store");
-        Ok(store)
+        Ok((store, None))
     }
 
-    /// A pooled connection; pool timeouts and connection failures come back as `Io`.
+    /// A pooled connection (the first one migrates the database); pool timeouts and connection
+    /// failures come back as `Io`.
     pub(super) async fn client(&self) -> StoreResult<Object> {
+        if !self.migrated.initialized() {
+            self.migrated
+                .get_or_try_init(|| async {
+                    let mut c = self.pool.get().await.map_err(map_pool)?;
+                    pg_migrate(&mut c, pg_latest_version()).await.map(drop)
+                })
+                .await?;
+        }
         self.pool.get().await.map_err(map_pool)
     }
 

@@ -2,7 +2,7 @@
 //! each (migration 5), its settings as JSON. Written once for both backends over
 //! [`SqlBackend`]; the guarded store runs every call through the `database` breaker.
 
-use super::guarded::GuardedStore;
+use super::guarded::{or_snapshot, GuardedStore};
 use super::library_rows::{args, id, Cells};
 use super::library_sql::{one, SqlBackend};
 use super::StoreResult;
@@ -11,7 +11,7 @@ use serde_json::Value;
 
 /// One stored provider: `kind` is `indexer`, `downloadclient` or `metadata`; `name` is unique
 /// within its kind; `data` holds everything else (implementation, flags, fields).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredProvider {
     pub id: i64,
     pub kind: String,
@@ -82,12 +82,17 @@ impl<B: SqlBackend> ProviderStore for B {
     }
 }
 
-/// Behind the `database` breaker. No snapshot fallback: the providers service keeps the rows it
-/// loaded in memory, so searches and grabs go on while the database is down.
+/// Behind the `database` breaker. The providers service keeps the rows it loaded in memory, so
+/// searches and grabs go on while the database is down; the snapshot (and its on-disk copy) only
+/// lets a start while the database is unavailable load them.
 #[async_trait]
 impl ProviderStore for GuardedStore {
     async fn providers(&self, kind: &str) -> StoreResult<Vec<StoredProvider>> {
-        self.guard(self.inner().providers(kind)).await
+        let r = self.guard(self.inner().providers(kind)).await;
+        if let Ok(v) = &r {
+            self.snapshot.set_providers(kind, v);
+        }
+        or_snapshot(r, || self.snapshot.providers(kind))
     }
     async fn add_provider(
         &self,
@@ -95,13 +100,33 @@ impl ProviderStore for GuardedStore {
         name: &str,
         data: &Value,
     ) -> StoreResult<StoredProvider> {
-        self.guard(self.inner().add_provider(kind, name, data))
-            .await
+        let r = self
+            .guard(self.inner().add_provider(kind, name, data))
+            .await;
+        if r.is_ok() {
+            self.refresh_providers(kind).await;
+        }
+        r
     }
     async fn update_provider(&self, p: &StoredProvider) -> StoreResult<bool> {
-        self.guard(self.inner().update_provider(p)).await
+        let r = self.guard(self.inner().update_provider(p)).await;
+        if r.is_ok() {
+            self.refresh_providers(&p.kind).await;
+        }
+        r
     }
     async fn delete_provider(&self, kind: &str, id: i64) -> StoreResult<bool> {
-        self.guard(self.inner().delete_provider(kind, id)).await
+        let r = self.guard(self.inner().delete_provider(kind, id)).await;
+        if r.is_ok() {
+            self.refresh_providers(kind).await;
+        }
+        r
+    }
+}
+
+impl GuardedStore {
+    /// Re-reads one kind after a change so the snapshot never holds a removed provider.
+    async fn refresh_providers(&self, kind: &str) {
+        let _ = self.providers(kind).await;
     }
 }

@@ -1,14 +1,16 @@
 //! The read-only fallback of the database breaker: an in-memory copy of the library that every
 //! successful read and write keeps current. While the database is unavailable, reads of movies,
 //! profiles, root folders, tags, sessions and users are answered from here; writes still fail
-//! (503 with Retry-After), so nothing is silently lost.
+//! (503 with Retry-After), so nothing is silently lost. With PostgreSQL the copy is also kept on
+//! disk (`local_copy.rs`), so a start while the server is down can still serve the library.
 
-use super::{Session, User};
+use super::{Session, StoredProvider, User};
 use crate::domain::movie::{Movie, RootFolder, StoredProfile, Tag};
 use parking_lot::{Mutex, RwLock};
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering as Order;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,12 +37,71 @@ pub struct Snapshot {
     tags: RwLock<Option<Vec<Tag>>>,
     sessions: RwLock<HashMap<String, Session>>,
     users: RwLock<HashMap<i64, User>>,
+    providers: RwLock<HashMap<String, Vec<StoredProvider>>>,
+    /// Bumped by every change, so the on-disk copy is rewritten only when something changed.
+    version: AtomicU64,
+}
+
+/// Everything the snapshot holds, as written to (and read back from) the on-disk copy.
+#[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct SnapshotData {
+    pub movies: Option<Vec<Movie>>,
+    pub profiles: Option<Vec<StoredProfile>>,
+    pub roots: Option<Vec<RootFolder>>,
+    pub tags: Option<Vec<Tag>>,
+    pub sessions: Vec<Session>,
+    pub users: Vec<User>,
+    pub providers: BTreeMap<String, Vec<StoredProvider>>,
 }
 
 impl Snapshot {
     /// Whether the movie list can be served from memory.
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::Acquire)
+    }
+
+    /// The change counter (see `version`).
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    fn changed(&self) {
+        self.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// A copy of everything held, for the on-disk copy.
+    pub fn export(&self) -> SnapshotData {
+        SnapshotData {
+            movies: self.movies(),
+            profiles: self.profiles(),
+            roots: self.roots(),
+            tags: self.tags(),
+            sessions: self.sessions.read().values().cloned().collect(),
+            users: self.users.read().values().cloned().collect(),
+            providers: self.providers.read().clone().into_iter().collect(),
+        }
+    }
+
+    /// Fills an empty snapshot from the on-disk copy (at start, before the database answered).
+    /// Does not count as a change: the copy already holds it.
+    pub fn import(&self, d: SnapshotData) {
+        if let Some(all) = d.movies {
+            *self.movies.write() = all.into_iter().map(|m| (m.id, Arc::new(m))).collect();
+            *self.sorted.write() = None;
+            // Served as the current list until the database answers a full read again.
+            *self.loaded_at.lock() = Some(Instant::now());
+            self.ready.store(true, Ordering::Release);
+        }
+        *self.profiles.write() = d.profiles;
+        *self.roots.write() = d.roots;
+        *self.tags.write() = d.tags;
+        *self.sessions.write() = d
+            .sessions
+            .into_iter()
+            .map(|s| (s.token_hash.clone(), s))
+            .collect();
+        *self.users.write() = d.users.into_iter().map(|u| (u.id, u)).collect();
+        *self.providers.write() = d.providers.into_iter().collect();
     }
 
     pub fn set_movies(&self, all: &[Movie]) {
@@ -59,6 +120,7 @@ impl Snapshot {
             }
             *map = next;
             *self.sorted.write() = None;
+            self.changed();
         }
         *self.loaded_at.lock() = Some(Instant::now());
         self.ready.store(true, Ordering::Release);
@@ -69,12 +131,14 @@ impl Snapshot {
         if map.get(&m.id).map(|a| &**a) != Some(m) {
             map.insert(m.id, Arc::new(m.clone()));
             *self.sorted.write() = None;
+            self.changed();
         }
     }
 
     pub fn remove_movie(&self, id: i64) {
         if self.movies.write().remove(&id).is_some() {
             *self.sorted.write() = None;
+            self.changed();
         }
     }
 
@@ -119,21 +183,33 @@ impl Snapshot {
     }
 
     pub fn set_profiles(&self, v: &[StoredProfile]) {
-        *self.profiles.write() = Some(v.to_vec());
+        let mut cur = self.profiles.write();
+        if cur.as_deref() != Some(v) {
+            *cur = Some(v.to_vec());
+            self.changed();
+        }
     }
     pub fn profiles(&self) -> Option<Vec<StoredProfile>> {
         self.profiles.read().clone()
     }
 
     pub fn set_roots(&self, v: &[RootFolder]) {
-        *self.roots.write() = Some(v.to_vec());
+        let mut cur = self.roots.write();
+        if cur.as_deref() != Some(v) {
+            *cur = Some(v.to_vec());
+            self.changed();
+        }
     }
     pub fn roots(&self) -> Option<Vec<RootFolder>> {
         self.roots.read().clone()
     }
 
     pub fn set_tags(&self, v: &[Tag]) {
-        *self.tags.write() = Some(v.to_vec());
+        let mut cur = self.tags.write();
+        if cur.as_deref() != Some(v) {
+            *cur = Some(v.to_vec());
+            self.changed();
+        }
     }
     pub fn tags(&self) -> Option<Vec<Tag>> {
         self.tags.read().clone()
@@ -148,24 +224,55 @@ impl Snapshot {
                 map.clear();
             }
         }
-        map.insert(s.token_hash.clone(), s.clone());
+        if map.insert(s.token_hash.clone(), s.clone()).is_none() {
+            self.changed();
+        }
     }
     pub fn session(&self, token_hash: &str) -> Option<Session> {
         self.sessions.read().get(token_hash).cloned()
     }
     pub fn remove_session(&self, token_hash: &str) {
-        self.sessions.write().remove(token_hash);
+        if self.sessions.write().remove(token_hash).is_some() {
+            self.changed();
+        }
     }
     /// A password change ends the user's sessions here too.
     pub fn remove_sessions_of(&self, user_id: i64) {
         self.sessions.write().retain(|_, s| s.user_id != user_id);
+        self.changed();
     }
 
     pub fn put_user(&self, u: &User) {
-        self.users.write().insert(u.id, u.clone());
+        let old = self.users.write().insert(u.id, u.clone());
+        if old.as_ref() != Some(u) {
+            self.changed();
+        }
     }
     pub fn user(&self, id: i64) -> Option<User> {
         self.users.read().get(&id).cloned()
+    }
+    pub fn user_by_name(&self, name: &str) -> Option<User> {
+        self.users
+            .read()
+            .values()
+            .find(|u| u.username == name)
+            .cloned()
+    }
+    /// How many users are known; `None` when none was seen (the count would mislead).
+    pub fn user_count(&self) -> Option<u64> {
+        let n = self.users.read().len() as u64;
+        (n > 0).then_some(n)
+    }
+
+    pub fn set_providers(&self, kind: &str, v: &[StoredProvider]) {
+        let mut map = self.providers.write();
+        if map.get(kind).map(Vec::as_slice) != Some(v) {
+            map.insert(kind.to_string(), v.to_vec());
+            self.changed();
+        }
+    }
+    pub fn providers(&self, kind: &str) -> Option<Vec<StoredProvider>> {
+        self.providers.read().get(kind).cloned()
     }
 }
 

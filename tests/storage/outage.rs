@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 /// Far beyond every bound the server sets (busy timeout, pool timeouts, breaker call timeout):
 /// a request still unanswered after this is a hang, which is a failure.
-const HANG: Duration = Duration::from_secs(20);
+pub(crate) const HANG: Duration = Duration::from_secs(20);
 
 /// How the database is made to fail and heal.
 trait Fault {
@@ -53,7 +53,7 @@ impl Fault for Stopped {
 }
 
 /// Sends one authenticated request; panics (naming it) if it does not come back within [`HANG`].
-async fn send(
+pub(crate) async fn send(
     s: &Server,
     method: Method,
     path: &str,
@@ -80,12 +80,12 @@ async fn send(
     (status, headers, v)
 }
 
-fn say(line: String) {
+pub(crate) fn say(line: String) {
     // Straight to the handle: libtest only captures the print macros.
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
-fn envs<'a>(qbit: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn envs<'a>(qbit: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut v = vec![
         ("CIRCUIT_BREAKER_DATABASE_THRESHOLD", "2"),
         ("CIRCUIT_BREAKER_DATABASE_TIMEOUT_SECONDS", "2"),
@@ -100,7 +100,7 @@ fn envs<'a>(qbit: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a st
     v
 }
 
-async fn database_breaker(s: &Server) -> Value {
+pub(crate) async fn database_breaker(s: &Server) -> Value {
     let (_, _, list) = send(s, Method::GET, "/api/v1/circuit-breakers", None).await;
     list.as_array()
         .unwrap()
@@ -121,7 +121,7 @@ async fn pool(s: &Server) -> (u64, u64) {
     )
 }
 
-fn assert_unavailable(what: &str, st: u16, h: &reqwest::header::HeaderMap, v: &Value) {
+pub(crate) fn assert_unavailable(what: &str, st: u16, h: &reqwest::header::HeaderMap, v: &Value) {
     assert_eq!(st, 503, "{what}: {v}");
     assert_eq!(v["error"], "database_unavailable", "{what}: {v}");
     let retry: u64 = h
@@ -134,7 +134,7 @@ fn assert_unavailable(what: &str, st: u16, h: &reqwest::header::HeaderMap, v: &V
     assert!(retry >= 1, "{what}: Retry-After {retry}");
 }
 
-fn titles(list: &Value) -> Vec<(i64, String)> {
+pub(crate) fn titles(list: &Value) -> Vec<(i64, String)> {
     list.as_array()
         .unwrap()
         .iter()
