@@ -39,8 +39,4 @@ await run('system', async (page) => {
     await page.waitForLoadState('networkidle');
     await shoot(page, `settings-${name.toLowerCase().replaceAll(' ', '-')}`);
   }
-}, {
-  // Notifications are another branch's endpoint: until it is merged the section says so in words
-  // (a role=status), and its one 404 is expected. Remove this once /api/v3/notification exists.
-  allow: (url, status) => status === 404 && new URL(url).pathname === '/api/v3/notification',
 });
