@@ -128,6 +128,7 @@ pub async fn build(
         services.downloads.clone(),
         tracker.clone(),
         config.clone(),
+        crate::services::chains::Chains::new(breakers.clone(), services.search.clone()),
     );
     let library = crate::services::library::LibraryService::new(
         store.clone(),

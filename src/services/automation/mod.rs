@@ -19,6 +19,7 @@ pub use import::{ImportFailure, ImportOutcome};
 pub use scheduler::TaskStatus;
 
 use crate::config::LiveConfig;
+use crate::services::chains::Chains;
 use crate::services::downloads::{DownloadError, Downloads};
 use crate::services::metadata::MetadataService;
 use crate::services::search::{Release, SearchService};
@@ -58,6 +59,8 @@ struct Inner {
     downloads: Downloads,
     tracker: Arc<Tracker>,
     config: LiveConfig,
+    /// The declared dependencies: the scheduler skips searches they hold.
+    chains: Chains,
     /// Releases of recent searches by guid (30 minutes, as Radarr's release cache).
     releases: moka::sync::Cache<String, CachedRelease>,
     /// Downloads whose import failed, by info-hash, until they import.
@@ -84,6 +87,7 @@ impl Automation {
         downloads: Downloads,
         tracker: Arc<Tracker>,
         config: LiveConfig,
+        chains: Chains,
     ) -> Self {
         let tasks = scheduler::Tasks::new(&config.get().automation);
         Automation {
@@ -94,6 +98,7 @@ impl Automation {
                 downloads,
                 tracker,
                 config,
+                chains,
                 releases: moka::sync::Cache::builder()
                     .max_capacity(5_000)
                     .time_to_live(Duration::from_secs(30 * 60))
