@@ -296,7 +296,9 @@ impl Automation {
         let outcome = self.inner.downloads.submit(grab).await?;
         let (journal_id, label, message) = match outcome {
             SubmitOutcome::Sent { id } => (id, "sent", None),
-            SubmitOutcome::Queued { id, reason } => (id, "queued", Some(reason)),
+            SubmitOutcome::Queued { id, reason } => {
+                (id, "queued", Some(self.queued_message(reason)))
+            }
             SubmitOutcome::Duplicate { id } => (id, "duplicate", None),
             SubmitOutcome::Rejected { reason, .. } => {
                 return Err(AutomationError::Invalid(format!(
@@ -348,5 +350,16 @@ impl Automation {
             outcome: label,
             message,
         })
+    }
+}
+
+impl Automation {
+    /// The answer for a journaled grab: while qBittorrent's breaker holds grabs, the interactive
+    /// grab says it "will be sent when qBittorrent is back".
+    pub(super) fn queued_message(&self, reason: String) -> String {
+        match self.inner.chains.grabs() {
+            Some(_) => format!("will be sent when qBittorrent is back ({reason})"),
+            None => reason,
+        }
     }
 }
