@@ -130,6 +130,7 @@ impl Automation {
             .as_ref()
             .and_then(|f| serde_json::from_value::<QualityModel>(f.quality.clone()).ok());
         ctx.min_seeders = self.inner.config.get().library.minimum_seeders;
+        ctx.indexer_min_seeders = self.inner.search.minimum_seeders();
         ctx.size_limits = load_size_limits(self.store()).await?;
         ctx.custom_formats = load_formats(self.store()).await?;
         ctx.original_language = movie
