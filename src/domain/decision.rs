@@ -10,7 +10,7 @@
 
 mod formats;
 
-pub use formats::{score_of, FormatMatch};
+pub use formats::{cutoff_unmet, file_score, score_of, FormatMatch};
 
 use crate::domain::custom_format::CustomFormat;
 use crate::domain::parser::ParsedRelease;
