@@ -41,16 +41,16 @@ for arch in "${ARCHES[@]}"; do
   case "$arch" in
     x86_64)
       command -v musl-gcc >/dev/null || { echo "error: musl-gcc missing (apt-get install musl-tools)" >&2; exit 1; }
-      CC_x86_64_unknown_linux_musl=musl-gcc cargo build --release --locked -p reelarr --target "$triple"
+      CC_x86_64_unknown_linux_musl=musl-gcc cargo build --profile dist --locked -p reelarr --target "$triple"
       ;;
     aarch64)
       command -v cargo-zigbuild >/dev/null || { echo "error: cargo-zigbuild missing (cargo install cargo-zigbuild --locked)" >&2; exit 1; }
       if [ -n "${ZIG_VENV:-}" ]; then PATH="$ZIG_VENV/bin:$PATH"; fi
-      cargo zigbuild --release --locked -p reelarr --target "$triple"
+      cargo zigbuild --profile dist --locked -p reelarr --target "$triple"
       ;;
     *) echo "error: unknown arch $arch (x86_64 or aarch64)" >&2; exit 2 ;;
   esac
-  bin="$CARGO_TARGET_DIR/$triple/release/reelarr"
+  bin="$CARGO_TARGET_DIR/$triple/dist/reelarr"
   check_static "$bin"
   size=$(stat -c %s "$bin")
   echo "$arch: $size bytes, built in $(( $(date +%s) - start )) s"

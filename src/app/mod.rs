@@ -133,6 +133,7 @@ pub async fn build(
         tracker.clone(),
         config.clone(),
         notifier.clone(),
+        crate::services::chains::Chains::new(breakers.clone(), services.search.clone()),
     );
     let library = crate::services::library::LibraryService::new(
         store.clone(),

@@ -10,7 +10,7 @@
 
 mod formats;
 
-pub use formats::{score_of, FormatMatch};
+pub use formats::{cutoff_unmet, file_score, score_of, FormatMatch};
 
 use crate::domain::custom_format::CustomFormat;
 use crate::domain::parser::ParsedRelease;
@@ -59,8 +59,10 @@ pub struct MovieContext {
     pub profile: QualityProfile,
     /// Blocklisted guids or info-hashes (compared case-insensitively).
     pub blocklist: Vec<String>,
-    /// Torrents reporting fewer seeders than this are rejected.
+    /// Torrents reporting fewer seeders than this are rejected...
     pub min_seeders: u32,
+    /// ...unless their indexer sets its own minimum (Torznab/HDBits `minimumSeeders`), by name.
+    pub indexer_min_seeders: std::collections::HashMap<String, u32>,
     /// Per-quality size limits (Radarr's quality definitions).
     pub size_limits: SizeLimits,
     /// Every custom format; the profile's `formatItems` give them their scores.
@@ -81,6 +83,7 @@ impl MovieContext {
             profile,
             blocklist: Vec::new(),
             min_seeders: 1,
+            indexer_min_seeders: Default::default(),
             size_limits: SizeLimits::radarr_defaults(),
             custom_formats: Vec::new(),
             existing_format_score: 0,
@@ -254,14 +257,15 @@ fn check_size(movie: &MovieContext, c: &Candidate, out: &mut Vec<Rejection>) {
 }
 
 fn check_seeders(movie: &MovieContext, c: &Candidate, out: &mut Vec<Rejection>) {
-    if let Some(seeders) = c.seeders.filter(|s| *s < movie.min_seeders) {
+    let min = *movie
+        .indexer_min_seeders
+        .get(&c.indexer)
+        .unwrap_or(&movie.min_seeders);
+    if let Some(seeders) = c.seeders.filter(|s| *s < min) {
         reject(
             out,
             RejectionReason::TooFewSeeders,
-            format!(
-                "Not enough seeders: {seeders}. Minimum seeders: {}",
-                movie.min_seeders
-            ),
+            format!("Not enough seeders: {seeders}. Minimum seeders: {min}"),
         );
     }
 }

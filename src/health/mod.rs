@@ -39,6 +39,11 @@ pub struct Health {
 }
 
 impl Health {
+    /// The breaker chains over the live breakers and indexers (see `services::chains`).
+    pub fn chains(&self) -> crate::services::chains::Chains {
+        crate::services::chains::Chains::new(self.breakers.clone(), self.search.clone())
+    }
+
     /// Forgets the cached detailed report (after a manual breaker change, so the UI sees it at once).
     pub fn invalidate(&self) {
         self.state.invalidate();
@@ -198,9 +203,14 @@ pub async fn detailed(state: &Health) -> Value {
     let probes = state.state.probes.lock().clone();
     let mut services = Map::new();
     let mut torznab = Map::new();
+    let holds = state.chains().all();
     for b in state.breakers.all() {
         let snap = b.snapshot();
         let mut report = service_report(state, &snap, probes.get(b.name()));
+        let holding = crate::services::chains::Chains::holding(&holds, b.name());
+        if !holding.is_empty() {
+            report.insert("holding".into(), json!(holding));
+        }
         if b.name() == "database" {
             let pool = state.store.pool_status();
             report.insert("connection_pool_active".into(), json!(pool.active));
@@ -221,6 +231,7 @@ pub async fn detailed(state: &Health) -> Value {
         "timestamp": rfc3339(Utc::now()),
         "services": services,
         "torznab": torznab,
+        "holds": holds,
         "retry_queue_depth": queue.depth,
         "retry_queue_dead_letters": queue.dead,
         "retry_queue_resent": queue.resent,

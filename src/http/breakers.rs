@@ -56,7 +56,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(require(state.clone()))
         .and(with_state(state.clone()))
         .map(|_: Principal, s: Arc<AppState>| {
-            warp::reply::json(&s.breakers.snapshots()).into_response()
+            warp::reply::json(&with_holds(&s, s.breakers.snapshots())).into_response()
         });
     let events = warp::path!("api" / "v1" / "circuit-breakers" / "events")
         .and(warp::get())
@@ -207,6 +207,26 @@ async fn events(s: &AppState, q: &Params) -> Resp {
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// The snapshots with what each breaker holds back now (breaker chains), e.g. the database's
+/// `"holding": ["scheduled searches"]` and `"held": ["held by database: ..."]`.
+fn with_holds(s: &AppState, snaps: Vec<crate::breaker::BreakerSnapshot>) -> Vec<serde_json::Value> {
+    let holds = s.health.chains().all();
+    snaps
+        .into_iter()
+        .map(|snap| {
+            let name = snap.service.to_string();
+            let mut v = serde_json::to_value(snap).unwrap_or_default();
+            let mine: Vec<_> = holds
+                .iter()
+                .filter(|h| h.services.contains(&name))
+                .collect();
+            v["holding"] = json!(mine.iter().map(|h| h.what).collect::<Vec<_>>());
+            v["held"] = json!(mine.iter().map(|h| &h.message).collect::<Vec<_>>());
+            v
+        })
+        .collect()
 }
 
 #[cfg(test)]

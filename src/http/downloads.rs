@@ -58,7 +58,7 @@ async fn submit(s: &AppState, grab: Grab) -> Result<Resp, Rejection> {
         SubmitOutcome::Sent { id } => (StatusCode::CREATED, json!({"status": "sent", "id": id})),
         SubmitOutcome::Queued { id, reason } => (
             StatusCode::ACCEPTED,
-            json!({"status": "queued", "id": id, "message": format!("qBittorrent is unavailable; queued for retry ({reason})")}),
+            json!({"status": "queued", "id": id, "message": queued_message(s, &reason)}),
         ),
         SubmitOutcome::Duplicate { id } => {
             (StatusCode::OK, json!({"status": "duplicate", "id": id}))
@@ -210,4 +210,15 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .unify()
         .or(delete)
         .unify()
+}
+
+/// A journaled grab's answer; while the qBittorrent breaker holds grabs (a breaker chain) it
+/// says the grab will be sent when qBittorrent is back.
+fn queued_message(s: &AppState, reason: &str) -> String {
+    match s.health.chains().grabs() {
+        Some(_) => {
+            format!("qBittorrent is unavailable; will be sent when qBittorrent is back ({reason})")
+        }
+        None => format!("qBittorrent is unavailable; queued for retry ({reason})"),
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod automation;
 pub mod breaker_events;
+pub mod chains;
 pub mod downloads;
 pub mod error;
 pub mod formats;

@@ -6,11 +6,11 @@
 
 use super::downloads::{DownloadStatus, Downloads, LostGrab};
 use crate::domain::history::HistoryEventType;
-use crate::store::{NewHistory, Store};
+use crate::store::{HistoryQuery, NewHistory, Store};
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde_json::json;
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +37,10 @@ pub struct Tracker {
     streak: Mutex<VecDeque<DateTime<Utc>>>,
     /// Where re-sent grabs are recorded; `None` records nothing (tests without a library).
     history: Option<Arc<dyn Store>>,
+    /// Info-hashes (lower case) removed from the queue without removing them from qBittorrent
+    /// (Radarr's `removeFromClient=false`): no longer tracked, shown or imported. Loaded from
+    /// history's `downloadIgnored` events at the first poll (`None` until then).
+    ignored: Mutex<Option<HashSet<String>>>,
 }
 
 impl Tracker {
@@ -62,12 +66,61 @@ impl Tracker {
             .retain(|i| !hashes.iter().any(|h| h.eq_ignore_ascii_case(&i.hash)));
     }
 
+    /// Stops tracking `hashes` (Radarr's `removeFromClient=false`): they leave the queue now
+    /// and are left out of every later poll. The caller records `downloadIgnored` in history,
+    /// which is what keeps them ignored after a restart.
+    pub fn ignore(&self, hashes: &[String]) {
+        self.ignored
+            .lock()
+            .get_or_insert_with(HashSet::new)
+            .extend(hashes.iter().map(|h| h.to_ascii_lowercase()));
+        self.forget(hashes);
+    }
+
+    /// The ignored hashes, read from history the first time (a failed read is tried again at
+    /// the next poll; meanwhile only this run's are known).
+    async fn ignored(&self) -> HashSet<String> {
+        if let Some(set) = self.ignored.lock().clone() {
+            return set;
+        }
+        let Some(store) = &self.history else {
+            return HashSet::new();
+        };
+        let query = HistoryQuery {
+            movie_ids: vec![],
+            event_types: vec![HistoryEventType::DownloadIgnored.as_str().into()],
+            download_id: None,
+            ascending: false,
+            page: 1,
+            page_size: crate::domain::history::MAX_PAGE_SIZE,
+        };
+        match store.history_query(&query).await {
+            Ok(page) => {
+                let found = page
+                    .records
+                    .iter()
+                    .filter_map(|h| h.download_id.as_ref().map(|d| d.to_ascii_lowercase()));
+                let mut slot = self.ignored.lock();
+                let set = slot.get_or_insert_with(HashSet::new);
+                set.extend(found);
+                set.clone()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "ignored downloads not read from history; retried at the next poll");
+                HashSet::new()
+            }
+        }
+    }
+
     /// Polls once, records the outcome and reconciles the journal's sent grabs with it.
     pub async fn poll_once(&self, downloads: &Downloads) {
         let started = Utc::now();
         match downloads.poll().await {
-            Ok(items) => {
+            Ok(mut items) => {
+                // Reconciliation sees every torrent (an ignored grab is not a lost one).
                 let hashes = items.iter().map(|i| i.hash.clone()).collect();
+                let ignored = self.ignored().await;
+                items.retain(|i| !ignored.contains(&i.hash.to_ascii_lowercase()));
                 *self.latest.lock() = Snapshot {
                     at: Some(Utc::now()),
                     items,

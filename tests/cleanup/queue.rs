@@ -262,3 +262,54 @@ async fn qbittorrent_down_is_a_503_naming_it_and_nothing_is_blocklisted() {
     assert_eq!(st, 404, "{e}");
     assert!(e["message"].as_str().unwrap().contains("424242"), "{e}");
 }
+
+#[tokio::test]
+async fn removing_without_remove_from_client_stops_tracking_and_leaves_qbittorrent_alone() {
+    let Some(g) =
+        grabbed("removing_without_remove_from_client_stops_tracking_and_leaves_qbittorrent_alone")
+            .await
+    else {
+        return;
+    };
+    let s = &g.s;
+    let id = g.record["id"].as_i64().unwrap();
+    let (st, v) = send(
+        s,
+        Method::DELETE,
+        &format!("/api/v3/queue/{id}?removeFromClient=false&blocklist=false"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{v}");
+    let want = g.hash.to_uppercase();
+    let listed = |q: &Value| {
+        q["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["downloadId"] == want.as_str())
+    };
+    let (_, q) = send(s, Method::GET, "/api/v3/queue", None).await;
+    assert!(!listed(&q), "gone from the queue at once: {q}");
+    // Still gone after the next polls (every 5 s) of a qBittorrent that still has it.
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    let (_, q) = send(s, Method::GET, "/api/v3/queue", None).await;
+    assert!(!listed(&q), "not tracked again: {q}");
+    assert!(
+        g.peer
+            .torrents("reelarr")
+            .await
+            .iter()
+            .any(|t| t["hash"] == g.hash.as_str()),
+        "qBittorrent keeps the torrent"
+    );
+    assert_eq!(
+        history_types(s, g.movie_id)
+            .await
+            .first()
+            .map(String::as_str),
+        Some("downloadIgnored")
+    );
+    let (_, b) = send(s, Method::GET, "/api/v3/blocklist", None).await;
+    assert_eq!(b["totalRecords"], 0, "not blocklisted: {b}");
+}

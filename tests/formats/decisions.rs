@@ -166,3 +166,67 @@ async fn releases_carry_the_parsers_titles_hash_languages_and_edition() {
         assert_radarr_shape("ReleaseResource", r);
     }
 }
+
+#[tokio::test]
+async fn wanted_cutoff_honours_the_cutoff_format_score() {
+    let app = App::start(&[]).await;
+    let f = x265_format(&app).await;
+    let hd = app.profile("HD-1080p").await;
+    let movie = app.add_movie(&hd["id"]).await;
+    // The movie has a Bluray-1080p file (the profile's quality cutoff) without x265.
+    let m = app.get(&format!("/api/v3/movie/{movie}")).await;
+    let folder = std::path::PathBuf::from(m["path"].as_str().unwrap());
+    std::fs::create_dir_all(&folder).unwrap();
+    let name = "The Matrix (1999) [Bluray-1080p].mkv";
+    std::fs::write(folder.join(name), b"movie bytes").unwrap();
+    let c = rusqlite::Connection::open(app.dir.path().join("reelarr.db")).unwrap();
+    c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+    c.execute(
+        "INSERT INTO movie_files (movie_id, relative_path, size, quality, date_added)
+         VALUES (?1, ?2, 11, ?3, ?4)",
+        rusqlite::params![
+            movie,
+            name,
+            json!({"quality": {"id": 7, "name": "Bluray-1080p", "source": "bluray", "resolution": 1080, "modifier": "none"},
+                   "revision": {"version": 1, "real": 0, "isRepack": false}})
+            .to_string(),
+            chrono::Utc::now().to_rfc3339()
+        ],
+    )
+    .unwrap();
+    drop(c);
+    let cutoff_ids = |v: Value| -> Vec<i64> {
+        v["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["id"].as_i64())
+            .collect()
+    };
+    let set_cutoff_score = |cutoff: i64| {
+        let mut p = hd.clone();
+        p["formatItems"] = json!([{"format": f, "score": 100}]);
+        p["cutoffFormatScore"] = json!(cutoff);
+        p
+    };
+    let wanted = "/api/v3/wanted/cutoff?monitored=true";
+    assert_eq!(
+        cutoff_ids(app.get(wanted).await),
+        Vec::<i64>::new(),
+        "quality cutoff met"
+    );
+
+    // x265 scores 100 and the profile wants 50: the file's 0 is below, so it is wanted.
+    let path = format!("/api/v3/qualityprofile/{}", hd["id"]);
+    let (st, v) = app
+        .send(Method::PUT, &path, Some(set_cutoff_score(50)))
+        .await;
+    assert_eq!(st, 202, "{v}");
+    assert_eq!(cutoff_ids(app.get(wanted).await), vec![movie]);
+
+    let (st, v) = app
+        .send(Method::PUT, &path, Some(set_cutoff_score(0)))
+        .await;
+    assert_eq!(st, 202, "{v}");
+    assert_eq!(cutoff_ids(app.get(wanted).await), Vec::<i64>::new());
+}

@@ -405,3 +405,87 @@ async fn a_restart_keeps_indexers_clients_and_their_breakers() {
         "the stored client counts: {detailed}"
     );
 }
+
+/// The seeder rejections of a release search, by release title.
+fn seeder_rejections(found: &Value) -> Vec<(String, String)> {
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            let title = r["title"].as_str().unwrap_or("").to_string();
+            r["rejections"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .filter(|x| x.contains("seeders"))
+                .map(move |x| (title.clone(), x))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_indexers_categories_and_minimum_seeders_are_applied() {
+    let tz = torznab("key-1");
+    let dir = tempfile::tempdir().unwrap();
+    let library = tempfile::tempdir().unwrap();
+    let s = start(dir.path(), &[]);
+    let movie = add_movie(&s, library.path()).await;
+    let mut body = torznab_body("Cats", &tz.url("/1/"), "key-1");
+    body["fields"][3]["value"] = json!([2040, 2045]);
+    body["fields"][4]["value"] = json!(20);
+    let (st, added) = send(&s, Method::POST, "/api/v3/indexer", Some(body)).await;
+    assert_eq!(st, 201, "{added}");
+    let id = added["id"].as_i64().unwrap();
+
+    let release = format!("/api/v3/release?movieId={movie}");
+    let found = get(&s, &release).await;
+    let cats: Vec<String> = tz
+        .seen()
+        .iter()
+        .filter(|r| r.q("t") != "caps")
+        .map(|r| r.q("cat").to_string())
+        .collect();
+    assert_eq!(
+        cats,
+        vec!["2040,2045".to_string()],
+        "the indexer's categories"
+    );
+    let rejected = seeder_rejections(&found);
+    assert!(
+        rejected
+            .iter()
+            .any(|(t, why)| t.contains("1080p") && why.contains("Minimum seeders: 20")),
+        "12 seeders are below the indexer's 20: {found}"
+    );
+    assert!(
+        rejected.iter().any(|(t, _)| t.contains("2160p")),
+        "7 seeders are below 20 too: {rejected:?}"
+    );
+    assert!(
+        rejected.iter().all(|(t, _)| !t.contains("WEB-DL")),
+        "30 seeders pass: {rejected:?}"
+    );
+
+    // Lowered to 5 through the API: nothing is short of seeders any more.
+    let mut changed = get(&s, &format!("/api/v3/indexer/{id}")).await;
+    let fields = changed["fields"].as_array_mut().unwrap();
+    for f in fields.iter_mut() {
+        if f["name"] == "minimumSeeders" {
+            f["value"] = json!(5);
+        }
+    }
+    let (st, v) = send(
+        &s,
+        Method::PUT,
+        &format!("/api/v3/indexer/{id}"),
+        Some(changed),
+    )
+    .await;
+    assert_eq!(st, 202, "{v}");
+    let found = get(&s, &release).await;
+    assert!(seeder_rejections(&found).is_empty(), "{found}");
+    s.stop();
+}

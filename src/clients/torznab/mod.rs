@@ -44,6 +44,8 @@ pub struct TorznabClient {
     api_key: Secret,
     timeout: Duration,
     caps: CapsCache,
+    /// Newznab categories searched (the provider's `categories`; movies, 2000, by default).
+    categories: Vec<u32>,
 }
 
 impl TorznabClient {
@@ -72,7 +74,16 @@ impl TorznabClient {
             api_key,
             timeout,
             caps: Arc::new(Mutex::new(None)),
+            categories: vec![MOVIE_CATEGORY],
         }
+    }
+
+    /// The same client searching `categories` (an empty list keeps the movie category).
+    pub fn with_categories(mut self, categories: Vec<u32>) -> Self {
+        if !categories.is_empty() {
+            self.categories = categories;
+        }
+        self
     }
 
     /// The configured display name (e.g. `prowlarr`).
@@ -129,8 +140,10 @@ impl TorznabClient {
         let imdb_digits = imdb_id
             .map(|i| i.trim().trim_start_matches("tt").trim_start_matches("TT"))
             .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+        let cats: Vec<String> = self.categories.iter().map(u32::to_string).collect();
+        let cats = cats.join(",");
         let mut params = vec![
-            ("cat", MOVIE_CATEGORY.to_string()),
+            ("cat", cats),
             ("extended", "1".to_string()),
             ("limit", limit.to_string()),
         ];

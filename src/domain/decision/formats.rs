@@ -3,8 +3,10 @@
 //! (a release scoring below the profile's `minFormatScore` is rejected).
 
 use super::{reject, Candidate, MovieContext, Rejection, RejectionReason};
-use crate::domain::custom_format::{matching, CustomFormat, MatchInput};
+use crate::domain::custom_format::{language_id_from_iso, matching, CustomFormat, MatchInput};
+use crate::domain::movie::Movie;
 use crate::domain::profile::QualityProfile;
+use crate::domain::quality::QualityModel;
 use serde::Serialize;
 
 /// A format a release matched, as the API lists it.
@@ -42,6 +44,48 @@ pub fn score_of(
         })
         .collect();
     (list, score)
+}
+
+/// The score `profile` gives a movie's imported file, judged by its file name and size as
+/// Radarr judges a file without a scene name; what `cutoffFormatScore` and upgrades compare.
+pub fn file_score(
+    profile: &QualityProfile,
+    formats: &[CustomFormat],
+    relative_path: &str,
+    size: i64,
+    original_language: Option<i64>,
+) -> i32 {
+    let name = relative_path.rsplit('/').next().unwrap_or(relative_path);
+    let parsed = crate::domain::parser::parse_title(name);
+    let input = MatchInput {
+        title: name,
+        parsed: &parsed,
+        size_bytes: u64::try_from(size).unwrap_or(0),
+        indexer_flags: 0,
+        original_language,
+    };
+    score_of(profile, formats, &input).1
+}
+
+/// Radarr's cutoff rule for a movie's file (wanted/cutoff, the missing search): unmet while its
+/// `quality` is below the profile's cutoff or its custom-format score below
+/// `cutoffFormatScore`. A movie without a file has no cutoff to meet.
+pub fn cutoff_unmet(
+    profile: &QualityProfile,
+    formats: &[CustomFormat],
+    movie: &Movie,
+    quality: &QualityModel,
+) -> bool {
+    let Some(f) = &movie.file else { return false };
+    if !profile.cutoff_met(quality) {
+        return true;
+    }
+    let lang = movie
+        .metadata
+        .get("originalLanguage")
+        .and_then(|v| v.as_str())
+        .and_then(language_id_from_iso);
+    file_score(profile, formats, &f.relative_path, f.size, lang) < profile.cutoff_format_score
 }
 
 /// The candidate's formats and score under the movie's profile.

@@ -85,6 +85,16 @@ pub fn entries(s: &AppState) -> Vec<Value> {
             "wikiUrl": format!("{WIKI}notifications-are-unavailable-due-to-failures"),
         }));
     }
+    // Breaker chains: what waits for which service ("Scheduled searches held by database: ...").
+    for h in s.health.chains().all() {
+        let mut what = h.what.to_string();
+        what[..1].make_ascii_uppercase();
+        out.push(json!({
+            "source": "BreakerChainCheck", "type": "warning",
+            "message": format!("{what} {}", h.message),
+            "wikiUrl": format!("{WIKI}circuit-breakers"),
+        }));
+    }
     for a in s.alerts.active() {
         let kind = match a.severity {
             "critical" => "error",

@@ -358,7 +358,8 @@ impl Automation {
             .into_iter()
             .filter_map(|p| Some((p.id, serde_json::from_value(p.data).ok()?)))
             .collect();
-        // Missing, or (when the profile allows upgrades) below the cutoff.
+        let formats = crate::services::formats::load_formats(self.store()).await?;
+        // Missing, or (when the profile allows upgrades) below the cutoff (quality or score).
         let wanted = |m: &crate::domain::movie::Movie| match &m.file {
             None => true,
             Some(f) => {
@@ -368,7 +369,8 @@ impl Automation {
                 ) else {
                     return false;
                 };
-                profile.upgrade_allowed && !profile.cutoff_met(&have)
+                profile.upgrade_allowed
+                    && crate::domain::decision::cutoff_unmet(profile, &formats, m, &have)
             }
         };
         Ok(self

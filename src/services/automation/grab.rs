@@ -4,7 +4,6 @@
 
 use super::{Automation, AutomationError, CachedRelease};
 use crate::clients::qbittorrent::AddSource;
-use crate::domain::custom_format::MatchInput;
 use crate::domain::decision::{self, Candidate, Decision, FormatMatch, MovieContext};
 use crate::domain::history::HistoryEventType;
 use crate::domain::movie::Movie;
@@ -130,6 +129,7 @@ impl Automation {
             .as_ref()
             .and_then(|f| serde_json::from_value::<QualityModel>(f.quality.clone()).ok());
         ctx.min_seeders = self.inner.config.get().library.minimum_seeders;
+        ctx.indexer_min_seeders = self.inner.search.minimum_seeders();
         ctx.size_limits = load_size_limits(self.store()).await?;
         ctx.custom_formats = load_formats(self.store()).await?;
         ctx.original_language = movie
@@ -138,20 +138,9 @@ impl Automation {
             .and_then(|v| v.as_str())
             .and_then(crate::domain::custom_format::language_id_from_iso);
         ctx.existing_format_score = movie.file.as_ref().map_or(0, |f| {
-            let name = f
-                .relative_path
-                .rsplit('/')
-                .next()
-                .unwrap_or(&f.relative_path);
-            let parsed = crate::domain::parser::parse_title(name);
-            let input = MatchInput {
-                title: name,
-                parsed: &parsed,
-                size_bytes: u64::try_from(f.size).unwrap_or(0),
-                indexer_flags: 0,
-                original_language: ctx.original_language,
-            };
-            decision::score_of(&ctx.profile, &ctx.custom_formats, &input).1
+            let formats = &ctx.custom_formats;
+            let lang = ctx.original_language;
+            decision::file_score(&ctx.profile, formats, &f.relative_path, f.size, lang)
         });
         for b in self.store().blocklist(Some(movie.id)).await? {
             ctx.blocklist.extend(b.guid);
@@ -296,7 +285,9 @@ impl Automation {
         let outcome = self.inner.downloads.submit(grab).await?;
         let (journal_id, label, message) = match outcome {
             SubmitOutcome::Sent { id } => (id, "sent", None),
-            SubmitOutcome::Queued { id, reason } => (id, "queued", Some(reason)),
+            SubmitOutcome::Queued { id, reason } => {
+                (id, "queued", Some(self.queued_message(reason)))
+            }
             SubmitOutcome::Duplicate { id } => (id, "duplicate", None),
             SubmitOutcome::Rejected { reason, .. } => {
                 return Err(AutomationError::Invalid(format!(
@@ -348,5 +339,16 @@ impl Automation {
             outcome: label,
             message,
         })
+    }
+}
+
+impl Automation {
+    /// The answer for a journaled grab: while qBittorrent's breaker holds grabs, the interactive
+    /// grab says it "will be sent when qBittorrent is back".
+    pub(super) fn queued_message(&self, reason: String) -> String {
+        match self.inner.chains.grabs() {
+            Some(_) => format!("will be sent when qBittorrent is back ({reason})"),
+            None => reason,
+        }
     }
 }

@@ -19,6 +19,7 @@ pub use import::{ImportFailure, ImportOutcome};
 pub use scheduler::TaskStatus;
 
 use crate::config::LiveConfig;
+use crate::services::chains::Chains;
 use crate::services::downloads::{DownloadError, Downloads};
 use crate::services::metadata::MetadataService;
 use crate::services::notify::Notifier;
@@ -63,6 +64,8 @@ struct Inner {
     tracker: Arc<Tracker>,
     config: LiveConfig,
     notifier: Notifier,
+    /// The declared dependencies: the scheduler skips searches they hold.
+    chains: Chains,
     /// Releases of recent searches by guid (30 minutes, as Radarr's release cache).
     releases: moka::sync::Cache<String, CachedRelease>,
     /// Downloads whose import failed, by info-hash, until they import.
@@ -82,6 +85,9 @@ pub struct Automation {
 }
 
 impl Automation {
+    // One handle per collaborator, wired once in `app::build`; a parameter struct would only
+    // rename the same eight fields.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Arc<dyn Store>,
         metadata: MetadataService,
@@ -90,6 +96,7 @@ impl Automation {
         tracker: Arc<Tracker>,
         config: LiveConfig,
         notifier: Notifier,
+        chains: Chains,
     ) -> Self {
         let tasks = scheduler::Tasks::new(&config.get().automation);
         Automation {
@@ -101,6 +108,7 @@ impl Automation {
                 tracker,
                 config,
                 notifier,
+                chains,
                 releases: moka::sync::Cache::builder()
                     .max_capacity(5_000)
                     .time_to_live(Duration::from_secs(30 * 60))

@@ -5,6 +5,7 @@
 use super::commands::CommandName;
 use super::Automation;
 use crate::config::AutomationConfig;
+use crate::services::chains::{Chains, Hold};
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde::Serialize;
@@ -25,7 +26,7 @@ pub struct TaskStatus {
     pub next_execution: Option<DateTime<Utc>>,
     /// Radarr's "hh:mm:ss.fffffff".
     pub last_duration: String,
-    /// `completed` or `failed` (reelarr extra).
+    /// `completed`, `failed`, or `skipped` when a breaker chain held it (reelarr extra).
     pub last_outcome: Option<&'static str>,
     pub last_message: Option<String>,
 }
@@ -165,6 +166,14 @@ impl Tasks {
     }
 }
 
+/// The hold that keeps scheduled task `cmd` from starting now: only searches are held (by the
+/// database, or by every indexer being open); a skipped run is `skipped` with the reason.
+fn held(cmd: CommandName, chains: &Chains) -> Option<Hold> {
+    (cmd == CommandName::MissingMoviesSearch)
+        .then(|| chains.searches())
+        .flatten()
+}
+
 impl Automation {
     /// Scheduled tasks with their last run and next run.
     pub fn tasks(&self) -> Vec<TaskStatus> {
@@ -181,6 +190,14 @@ impl Automation {
                 tick.tick().await;
                 let cfg = me.inner.config.get().automation.clone();
                 for cmd in me.inner.tasks.take_due(&cfg, Utc::now()) {
+                    if let Some(hold) = held(cmd, &me.inner.chains) {
+                        tracing::info!(task = cmd.as_str(), held_by = %hold.held_by, "scheduled search skipped: {}", hold.message);
+                        let now = Utc::now();
+                        me.inner
+                            .tasks
+                            .record(cmd, now, Duration::ZERO, "skipped", &hold.message);
+                        continue;
+                    }
                     if let Err(e) = me
                         .submit_command(cmd.as_str(), json!({}), "scheduled")
                         .await
@@ -224,5 +241,19 @@ mod tests {
         assert_eq!(list[1].next_execution, None, "missing search is off");
         assert_eq!(list[2].interval, 60);
         assert_eq!(span(Duration::from_millis(1500)), "00:00:01.5000000");
+    }
+
+    #[test]
+    fn only_searches_are_held_and_only_while_the_database_is_open() {
+        use crate::breaker::{BreakerConfig, ManualClock, Registry};
+        let reg = std::sync::Arc::new(Registry::new(std::sync::Arc::new(ManualClock::default())));
+        let db = reg.register("database", BreakerConfig::default());
+        let chains = Chains::new(reg, crate::services::search::SearchService::new(vec![]));
+        assert_eq!(held(CommandName::MissingMoviesSearch, &chains), None);
+        db.force_open();
+        let hold = held(CommandName::MissingMoviesSearch, &chains).expect("held");
+        assert_eq!(hold.held_by, "database");
+        assert_eq!(held(CommandName::RefreshMonitoredDownloads, &chains), None);
+        assert_eq!(held(CommandName::RefreshMovie, &chains), None);
     }
 }

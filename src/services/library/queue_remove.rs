@@ -6,7 +6,10 @@
 //! its breaker (a refusal or timeout is a 503 naming `qbittorrent`, and nothing else happens);
 //! then waiting grabs leave the retry journal; only then are the releases blocklisted, each with
 //! Radarr's `downloadFailed` history event. A database failure after a successful removal is
-//! answered as such, and the message says the torrents are already gone.
+//! answered as such, and the message says the torrents are already gone. With
+//! `removeFromClient=false` qBittorrent is not called: reelarr stops tracking the torrent (it
+//! leaves the queue and is never imported) and records Radarr's `downloadIgnored`, which keeps
+//! it ignored after a restart.
 
 use super::{LibraryService, Result, ServiceError};
 use crate::domain::history::HistoryEventType;
@@ -69,6 +72,18 @@ pub(super) fn client_error(e: DownloadError) -> ServiceError {
     }
 }
 
+/// Radarr's `downloadIgnored` event: the item left the queue but not the download client.
+fn ignored_event(i: &Item, movie_id: Option<i64>) -> NewHistory {
+    NewHistory {
+        movie_id,
+        event_type: HistoryEventType::DownloadIgnored.as_str().into(),
+        source_title: i.title.clone(),
+        quality: serde_json::to_value(parse_title(&i.title).quality_model()).unwrap_or_default(),
+        download_id: Some(i.hash.to_uppercase()),
+        data: json!({"downloadClient": "qBittorrent", "message": "Removed from the queue; left in qBittorrent"}),
+    }
+}
+
 impl LibraryService {
     /// Removes queue items `ids` (see the module doc for the order); returns how many.
     pub async fn remove_from_queue(&self, ids: &[i64], how: QueueRemoval) -> Result<usize> {
@@ -115,6 +130,16 @@ impl LibraryService {
                 .await
                 .map_err(client_error)?;
             self.tracker.forget(&torrents);
+        } else {
+            // Radarr's "stop tracking": the torrent stays in qBittorrent, untouched.
+            self.tracker.ignore(&hashes(true));
+            for i in items.iter().filter(|i| i.in_client) {
+                let movie_id = match i.movie_id {
+                    Some(id) => self.store.movie(id).await?.map(|m| m.id),
+                    None => None,
+                };
+                self.store.add_history(&ignored_event(i, movie_id)).await?;
+            }
         }
         self.downloads
             .forget(&hashes(false))

@@ -70,7 +70,7 @@ pub struct HistoryView {
 pub enum Wanted {
     /// Movies without a file.
     Missing,
-    /// Movies whose file is below their profile's cutoff.
+    /// Movies whose file is below their profile's cutoff (quality or `cutoffFormatScore`).
     Cutoff,
 }
 
@@ -152,6 +152,10 @@ impl LibraryService {
     /// whole (a few thousand rows at most on the boxes reelarr targets).
     pub async fn wanted(&self, which: Wanted, monitored: bool) -> Result<Vec<Movie>> {
         let ctx = self.context().await?;
+        let formats = match which {
+            Wanted::Cutoff => crate::services::formats::load_formats(self.store.as_ref()).await?,
+            Wanted::Missing => Vec::new(),
+        };
         let wanted = |m: &Movie| -> bool {
             if m.monitored != monitored {
                 return false;
@@ -159,9 +163,10 @@ impl LibraryService {
             match (which, &m.file) {
                 (Wanted::Missing, f) => f.is_none(),
                 (Wanted::Cutoff, None) => false,
-                (Wanted::Cutoff, Some(f)) => ctx
-                    .profile_of(m)
-                    .is_some_and(|p| !p.cutoff_met(&quality_of(&f.quality, &f.relative_path))),
+                (Wanted::Cutoff, Some(f)) => ctx.profile_of(m).is_some_and(|p| {
+                    let quality = quality_of(&f.quality, &f.relative_path);
+                    crate::domain::decision::cutoff_unmet(p, &formats, m, &quality)
+                }),
             }
         };
         Ok(ctx

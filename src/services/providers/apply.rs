@@ -122,34 +122,51 @@ impl Providers {
         };
         let f = &self.inner.factory;
         let key = Secret::new(p.text("apiKey"));
-        Some(if p.implementation == "HDBits" {
-            let h = &cfg.hdbits;
-            let client = f.hdbits(
-                &hdbits_api_url(p),
-                &p.text("username"),
-                key,
-                Duration::from_secs(h.timeout_seconds),
-                h.requests_per_hour,
-            );
-            Indexer::hdbits(client, breaker)
-        } else {
-            let timeout = match p.source {
-                Source::Config => cfg
-                    .indexers
-                    .torznab
-                    .iter()
-                    .find(|i| i.name == p.name)
-                    .map(|i| i.timeout_seconds),
-                Source::Database => None,
+        Some(
+            if p.implementation == "HDBits" {
+                let h = &cfg.hdbits;
+                let client = f.hdbits(
+                    &hdbits_api_url(p),
+                    &p.text("username"),
+                    key,
+                    Duration::from_secs(h.timeout_seconds),
+                    h.requests_per_hour,
+                );
+                Indexer::hdbits(client, breaker)
+            } else {
+                let timeout = match p.source {
+                    Source::Config => cfg
+                        .indexers
+                        .torznab
+                        .iter()
+                        .find(|i| i.name == p.name)
+                        .map(|i| i.timeout_seconds),
+                    Source::Database => None,
+                }
+                .unwrap_or(TorznabIndexer::default().timeout_seconds);
+                let url = match p.source {
+                    Source::Config => p.text("baseUrl"),
+                    Source::Database => torznab_url(p),
+                };
+                let cats: Vec<u32> = match p.fields.get("categories") {
+                    Some(serde_json::Value::Array(a)) => a
+                        .iter()
+                        .filter_map(|c| c.as_u64().and_then(|c| u32::try_from(c).ok()))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let client = f
+                    .torznab(&p.name, &url, key, Duration::from_secs(timeout))
+                    .with_categories(cats);
+                Indexer::torznab(client, breaker)
             }
-            .unwrap_or(TorznabIndexer::default().timeout_seconds);
-            let url = match p.source {
-                Source::Config => p.text("baseUrl"),
-                Source::Database => torznab_url(p),
-            };
-            let client = f.torznab(&p.name, &url, key, Duration::from_secs(timeout));
-            Indexer::torznab(client, breaker)
-        })
+            // Only an API provider's own minimum: the config file's follow `[library]`.
+            .with_min_seeders(
+                p.int("minimumSeeders")
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|_| p.source == Source::Database),
+            ),
+        )
     }
 
     /// The download client in use: the enabled one with the best (lowest) priority; on a tie one

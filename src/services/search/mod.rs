@@ -88,6 +88,8 @@ pub enum IndexerClient {
 pub struct Indexer {
     client: IndexerClient,
     breaker: Arc<CircuitBreaker>,
+    /// Its own minimum seeders (the provider's `minimumSeeders`), over `[library] minimum_seeders`.
+    min_seeders: Option<u32>,
 }
 
 impl Indexer {
@@ -96,6 +98,7 @@ impl Indexer {
         Self {
             client: IndexerClient::Hdbits(client),
             breaker,
+            min_seeders: None,
         }
     }
 
@@ -104,6 +107,15 @@ impl Indexer {
         Self {
             client: IndexerClient::Torznab(client),
             breaker,
+            min_seeders: None,
+        }
+    }
+
+    /// The same indexer with its own minimum seeders.
+    pub fn with_min_seeders(self, min: Option<u32>) -> Self {
+        Self {
+            min_seeders: min,
+            ..self
         }
     }
 
@@ -270,6 +282,14 @@ impl SearchService {
     pub fn by_service(&self, service: &str) -> Option<Indexer> {
         let all = self.indexers.load();
         all.iter().find(|i| i.breaker.name() == service).cloned()
+    }
+
+    /// Each indexer's own minimum seeders, by display name (what releases carry as `indexer`).
+    pub fn minimum_seeders(&self) -> HashMap<String, u32> {
+        let all = self.indexers.load();
+        all.iter()
+            .filter_map(|i| Some((i.name().to_string(), i.min_seeders?)))
+            .collect()
     }
 
     /// Asks all indexers at once; failures become warnings, results are merged.
