@@ -53,4 +53,9 @@ impl AppState {
     pub fn overall_status(&self) -> &'static str {
         crate::health::overall_status(&self.health)
     }
+
+    /// The most recent log records, oldest first (the process-wide ring filled by logging).
+    pub fn recent_logs(&self) -> Vec<crate::telemetry::recent::LogRecord> {
+        crate::telemetry::recent::snapshot()
+    }
 }

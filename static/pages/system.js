@@ -1,4 +1,4 @@
-// System page: health list, the live breaker dashboard, scheduled tasks and recent events, each
+// System page: health list, the live breaker dashboard, scheduled tasks, recent events and logs, each
 // polling its own public endpoint (pages/system/*), so one failing part shows its error in words
 // while the others keep updating.
 import { html } from '../lib/html.js';
@@ -6,6 +6,7 @@ import HealthList from './system/health.js';
 import BreakerDashboard from './system/breakers.js';
 import Tasks from './system/tasks.js';
 import RecentEvents from './system/events.js';
+import Logs from './system/logs.js';
 
 export default function SystemPage() {
   return html`<div class="page system-page">
@@ -14,5 +15,6 @@ export default function SystemPage() {
     <${BreakerDashboard} />
     <${Tasks} />
     <${RecentEvents} />
+    <${Logs} />
   </div>`;
 }

@@ -3,6 +3,7 @@
 mod concurrency;
 mod conformance;
 mod library;
+mod log;
 mod media_cover;
 mod methods_and_params;
 mod movie_list;

@@ -10,6 +10,7 @@ mod editor;
 mod exclusions;
 mod health;
 mod history;
+mod log;
 mod lookup;
 pub mod movie_resource;
 mod moviefile;
@@ -42,6 +43,8 @@ pub fn routes(
         .or(parse::routes(state.clone()).boxed())
         .unify()
         .or(system::routes(state.clone()).boxed())
+        .unify()
+        .or(log::routes(state.clone()).boxed())
         .unify()
         .or(lookup::routes(state.clone()).boxed())
         .unify()

@@ -1,7 +1,6 @@
-// Recent activity in place of a log viewer: reelarr has no log endpoint among the public APIs, so
-// the System page shows what the API does record — the latest commands (/api/v3/command: manual,
-// scheduled and on-add searches, refreshes) with status and message, merged with breaker
-// transitions (/api/v1/circuit-breakers/events), newest first.
+// Recent activity beside the log (system/logs.js): what the API records as events — the latest
+// commands (/api/v3/command: manual, scheduled and on-add searches, refreshes) with status and
+// message, merged with breaker transitions (/api/v1/circuit-breakers/events), newest first.
 import { html } from '../../lib/html.js';
 import { usePoll, when } from './poll.js';
 

@@ -12,6 +12,12 @@ await run('system', async (page) => {
   const tmdb = page.getByRole('region', { name: 'tmdb breaker' });
   const badge = tmdb.locator('.badge');
   await tmdb.locator('.badge[data-state="closed"]').waitFor();
+  // The Logs part lists what the server logged (at least its start-up lines), with a level filter.
+  const logs = page.getByRole('list', { name: 'Log entries' });
+  await logs.locator('li').first().waitFor();
+  await page.getByLabel('Log level').selectOption('warn');
+  await page.getByLabel('Log level').selectOption('info');
+  await logs.locator('li').first().waitFor();
   await shoot(page, 'system');
   await tmdb.getByRole('button', { name: 'Force open' }).click();
   await tmdb.locator('.badge[data-state="forced_open"]').waitFor();

@@ -5,9 +5,13 @@
 //! logged it. tracing-subscriber reports its own write errors with `eprintln!`, which panics when
 //! stderr is the thing that failed, so that report is switched off too.
 
+pub mod recent;
+
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
 
 /// Log lines that could not be written (exported as `reelarr_log_lines_dropped_total`).
 static DROPPED: AtomicU64 = AtomicU64::new(0);
@@ -53,19 +57,22 @@ pub fn print(line: std::fmt::Arguments<'_>) {
     let _ = out.write_fmt(line).and_then(|_| out.write_all(b"\n"));
 }
 
-/// Installs the global subscriber once. Later calls (tests) are ignored.
+/// Installs the global subscriber once: the log output plus the in-memory ring of recent
+/// records ([`recent`]), both behind the same level filter. Later calls (tests) are ignored.
 pub fn init(level: &str, format: &str) {
     let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let out = tracing_subscriber::fmt::layer()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .log_internal_errors(false)
         .with_writer(|| LossyStderr);
-    let _ = if format == "json" {
-        builder.json().flatten_event(true).try_init()
+    let out = if format == "json" {
+        out.json().flatten_event(true).boxed()
     } else {
-        builder.try_init()
+        out.boxed()
     };
+    let _ = tracing_subscriber::registry()
+        .with(out.and_then(recent::RecentLayer).with_filter(filter))
+        .try_init();
 }
 
 /// `eprintln!` that never panics: see [`say`].
