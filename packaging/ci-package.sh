@@ -44,7 +44,7 @@ packaging/build-release.sh x86_64
 packaging/smoke.sh "$DIST/reelarr-$VERSION-x86_64"
 
 step ".deb"
-deb="$(cargo deb --no-build --target x86_64-unknown-linux-musl --output "$DIST/" | tail -1)"
+deb="$(cargo deb --no-build --profile dist --target x86_64-unknown-linux-musl --output "$DIST/" | tail -1)"
 [ -f "$deb" ] || fail "cargo deb made no package ($deb)"
 dpkg-deb --info "$deb"
 dpkg-deb --contents "$deb"
