@@ -3,7 +3,7 @@
 //! and breaker when it can; when TMDB is down the movie is still added with what the client sent
 //! (a later refresh fills it in), so a request from Overseerr is never lost to a metadata outage.
 
-use super::removal::{remove_movie, RemovalError};
+use super::removal::remove_movie;
 use super::{LibraryService, Result, ServiceError};
 use crate::domain::movie::{Movie, NewMovie};
 use crate::services::notify::payload;
@@ -266,21 +266,7 @@ impl LibraryService {
         remove_movie(self.store.as_ref(), &self.notifier, id, delete_files)
             .await
             .map(|_| ())
-            .map_err(|e| match e {
-                RemovalError::NotFound(id) => no_movie(id),
-                RemovalError::Unsafe(m) => ServiceError::Conflict {
-                    code: "unsafe_path",
-                    message: m,
-                },
-                e @ RemovalError::Io { .. } => {
-                    tracing::warn!(error = %e, "deleting movie files failed");
-                    ServiceError::Conflict {
-                        code: "delete_failed",
-                        message: e.to_string(),
-                    }
-                }
-                RemovalError::Store(e) => e.into(),
-            })
+            .map_err(super::moviefile::removal_error)
     }
 }
 
