@@ -42,6 +42,10 @@ pub struct Alert {
     pub severity: &'static str,
     pub message: String,
     pub at: DateTime<Utc>,
+    /// For `recovered`: the message of the issue it clears, which Radarr's `HealthRestored`
+    /// repeats (not part of the alert webhook's JSON).
+    #[serde(skip)]
+    pub restores: Option<String>,
 }
 
 /// Active alerts plus what sends them.
@@ -63,6 +67,22 @@ fn health_source(service: &str) -> &'static str {
         "database" => "DatabaseCheck",
         _ => "NotificationStatusCheck",
     }
+}
+
+/// Radarr's `Health` / `HealthRestored` notification for an alert, if it is one. A restored
+/// notice carries the cleared issue's level and message, as Radarr's `OnHealthRestored(previous
+/// check)` does — the only issue a recovery clears is "breaker opened", an `error`.
+fn health_notification(alert: &Alert) -> Option<crate::services::notify::Event> {
+    let source = health_source(&alert.service);
+    Some(match alert.alert {
+        AlertKind::BreakerOpened => health_event(false, "error", source, &alert.message),
+        AlertKind::HighFailureRate => health_event(false, "warning", source, &alert.message),
+        AlertKind::Recovered => {
+            let message = alert.restores.as_deref().unwrap_or(&alert.message);
+            health_event(true, "error", source, message)
+        }
+        AlertKind::OpenTooLong => return None,
+    })
 }
 
 impl Alerts {
@@ -108,14 +128,9 @@ impl Alerts {
             self.notifier
                 .send_raw(target, self.breaker.clone(), body.clone());
         }
-        let source = health_source(&alert.service);
-        let event = match alert.alert {
-            AlertKind::BreakerOpened => health_event(false, "error", source, &alert.message),
-            AlertKind::HighFailureRate => health_event(false, "warning", source, &alert.message),
-            AlertKind::Recovered => health_event(true, "ok", source, &alert.message),
-            AlertKind::OpenTooLong => return,
-        };
-        self.notifier.emit(event);
+        if let Some(event) = health_notification(alert) {
+            self.notifier.emit(event);
+        }
     }
 
     /// Alerts currently in force, most severe first.
@@ -130,13 +145,19 @@ impl Alerts {
     }
 
     fn raise(&self, kind: AlertKind, service: &str, severity: &'static str, message: String) {
-        let alert = Alert {
+        self.raise_alert(Alert {
             alert: kind,
             service: service.to_string(),
             severity,
             message,
             at: Utc::now(),
-        };
+            restores: None,
+        });
+    }
+
+    fn raise_alert(&self, alert: Alert) {
+        let (service, kind) = (alert.service.clone(), alert.alert);
+        let service = service.as_str();
         let fresh = self
             .active
             .lock()
@@ -148,11 +169,9 @@ impl Alerts {
         }
     }
 
-    fn clear(&self, kind: AlertKind, service: &str) -> bool {
-        self.active
-            .lock()
-            .remove(&(service.to_string(), kind))
-            .is_some()
+    /// Removes an active alert, handing it back.
+    fn clear(&self, kind: AlertKind, service: &str) -> Option<Alert> {
+        self.active.lock().remove(&(service.to_string(), kind))
     }
 
     /// Registry listener: opened and recovered come straight from transitions.
@@ -164,7 +183,7 @@ impl Alerts {
                     BreakerState::Open | BreakerState::ForcedOpen | BreakerState::HalfOpen
                 ) =>
             {
-                self.clear(AlertKind::Recovered, &ev.service);
+                let _ = self.clear(AlertKind::Recovered, &ev.service);
                 self.raise(
                     AlertKind::BreakerOpened,
                     &ev.service,
@@ -173,15 +192,17 @@ impl Alerts {
                 );
             }
             BreakerState::Closed | BreakerState::Disabled if ev.from != BreakerState::Closed => {
-                let was_down = self.clear(AlertKind::BreakerOpened, &ev.service)
-                    | self.clear(AlertKind::OpenTooLong, &ev.service);
-                if was_down {
-                    self.raise(
-                        AlertKind::Recovered,
-                        &ev.service,
-                        "info",
-                        format!("{} recovered; circuit breaker closed", ev.service),
-                    );
+                let opened = self.clear(AlertKind::BreakerOpened, &ev.service);
+                let too_long = self.clear(AlertKind::OpenTooLong, &ev.service);
+                if opened.is_some() || too_long.is_some() {
+                    self.raise_alert(Alert {
+                        alert: AlertKind::Recovered,
+                        service: ev.service.clone(),
+                        severity: "info",
+                        message: format!("{} recovered; circuit breaker closed", ev.service),
+                        at: Utc::now(),
+                        restores: opened.map(|a| a.message),
+                    });
                 }
             }
             _ => {}
@@ -217,7 +238,7 @@ impl Alerts {
                 ),
             );
         } else {
-            self.clear(AlertKind::HighFailureRate, name);
+            let _ = self.clear(AlertKind::HighFailureRate, name);
         }
         match snap.opened_at {
             Some(at)
@@ -303,5 +324,41 @@ mod tests {
         // Recovery clears both and leaves a "recovered" notice.
         b.close();
         assert_eq!(kinds(&alerts, "tmdb"), vec![AlertKind::Recovered]);
+    }
+
+    #[test]
+    fn health_restored_repeats_the_cleared_issues_level_and_message() {
+        let opened = Alert {
+            alert: AlertKind::BreakerOpened,
+            service: "qbittorrent".into(),
+            severity: "critical",
+            message: "circuit breaker for qbittorrent opened: refused".into(),
+            at: Utc::now(),
+            restores: None,
+        };
+        let recovered = Alert {
+            alert: AlertKind::Recovered,
+            severity: "info",
+            message: "qbittorrent recovered; circuit breaker closed".into(),
+            restores: Some(opened.message.clone()),
+            ..opened.clone()
+        };
+        let issue = health_notification(&opened).unwrap().body;
+        let restored = health_notification(&recovered).unwrap().body;
+        assert_eq!(issue["eventType"], "Health");
+        assert_eq!(restored["eventType"], "HealthRestored");
+        // Radarr's OnHealthRestored(previousCheck): the previous check's level, message and type.
+        for field in ["level", "message", "type"] {
+            assert_eq!(restored[field], issue[field], "{field}");
+        }
+        assert_eq!(restored["level"], "error");
+        // The alert webhook's own JSON is unchanged.
+        let webhook = serde_json::to_value(&recovered).unwrap();
+        assert!(webhook.get("restores").is_none());
+        assert!(health_notification(&Alert {
+            alert: AlertKind::OpenTooLong,
+            ..opened
+        })
+        .is_none());
     }
 }

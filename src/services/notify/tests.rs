@@ -119,7 +119,7 @@ fn targets_follow_triggers_tags_and_health_levels() {
     let warning = health_event(false, "warning", "IndexerStatusCheck", "slow");
     assert!(any.wants(&error) && !any.wants(&warning));
     assert!(warned.wants(&warning));
-    let restored: Event = health_event(true, "ok", "IndexerStatusCheck", "up");
+    let restored: Event = health_event(true, "error", "IndexerStatusCheck", "up");
     assert_eq!(restored.body["eventType"], "HealthRestored");
     assert!(!any.wants(&restored));
 }
