@@ -17,9 +17,8 @@ cd "$(dirname "$0")/.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 DIST="${DIST:-$CARGO_TARGET_DIR/dist}"
-# Issue 16 asks for at most 15 MB; read as 15 MiB (what `ls -lh` shows as 15M). With the UI and
-# notifications merged the binary is 15.2 million bytes (14.5 MiB): over the decimal reading.
-MAX_X86_64_BYTES=$((15 * 1024 * 1024))
+# Issue 16 asks for at most 15 MB (decimal); the dist profile's opt-level "s" keeps it at about 13.5.
+MAX_X86_64_BYTES=15000000
 VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
 ARCHES=("$@")
 [ ${#ARCHES[@]} -gt 0 ] || ARCHES=(x86_64 aarch64)
