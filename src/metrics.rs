@@ -2,6 +2,10 @@
 //! their latency, the retry queue, HTTP requests, and the process. Rendered on demand from the
 //! breakers' atomics; the only state kept here is the HTTP request counter.
 
+mod figures;
+
+pub use figures::render_figures;
+
 use crate::breaker::{BreakerState, Registry};
 use crate::health::{ProcessInfo, RetryQueue};
 use parking_lot::Mutex;

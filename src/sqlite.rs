@@ -42,6 +42,7 @@ pub fn connect(
     busy_timeout: Duration,
     synchronous: Synchronous,
 ) -> Result<Connection, OpenError> {
+    make_private(path);
     let conn = Connection::open(path)?;
     conn.busy_timeout(busy_timeout)?;
     // journal_mode returns a row, so it is read rather than executed.
@@ -60,6 +61,39 @@ pub fn connect(
         "PRAGMA foreign_keys=ON; PRAGMA synchronous={sync};"
     ))?;
     Ok(conn)
+}
+
+/// Makes an embedded database owner-only (0600): creates the file with that mode when it is
+/// missing and tightens an existing one, with its `-wal` and `-shm` companions (SQLite gives new
+/// companions the database file's mode). Every such file holds something private: the library
+/// and its local copy hold password and session hashes, the journal the grabs' torrents. Left to
+/// SQLite they would be 0644. A failure is logged; SQLite's own open then says what is wrong.
+pub fn make_private(path: &Path) {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if path.as_os_str().is_empty() || path.to_str() == Some(":memory:") {
+        return;
+    }
+    // Created here (empty, which SQLite takes as a new database) so it is never world-readable.
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = Path::new(&name);
+        let Ok(meta) = std::fs::metadata(file) else {
+            continue;
+        };
+        if meta.permissions().mode() & 0o077 != 0 {
+            let private = std::fs::Permissions::from_mode(0o600);
+            if let Err(e) = std::fs::set_permissions(file, private) {
+                tracing::warn!(file = %file.display(), error = %e, "could not make the file owner-only (0600)");
+            }
+        }
+    }
 }
 
 /// First line of a migration that rebuilds tables: it runs with foreign keys off (so dropping the
@@ -166,5 +200,50 @@ impl Migrations {
             applied.push(*version);
         }
         Ok(applied)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_new_database_and_its_companions_are_owner_only_and_an_old_one_is_tightened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let c = connect(&path, Duration::from_secs(1), Synchronous::Normal).unwrap();
+        c.execute_batch("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+            .unwrap();
+        for f in ["new.db", "new.db-wal", "new.db-shm"] {
+            assert_eq!(mode(&dir.path().join(f)), 0o600, "{f}");
+        }
+        drop(c);
+
+        // A file an older reelarr left world-readable, with its WAL.
+        let old = dir.path().join("old.db");
+        let c = Connection::open(&old).unwrap();
+        c.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t (x INTEGER);")
+            .unwrap();
+        let wal = dir.path().join("old.db-wal");
+        for f in [&old, &wal] {
+            std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let again = connect(&old, Duration::from_secs(1), Synchronous::Normal).unwrap();
+        assert_eq!(mode(&old), 0o600);
+        assert_eq!(mode(&wal), 0o600);
+        drop((c, again));
+        // In-memory databases are left alone (no file named ":memory:" appears).
+        connect(
+            Path::new(":memory:"),
+            Duration::from_secs(1),
+            Synchronous::Normal,
+        )
+        .unwrap();
+        assert!(!Path::new(":memory:").exists());
     }
 }

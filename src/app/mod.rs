@@ -92,6 +92,7 @@ pub async fn build(
     let alerts = Alerts::start(config.clone(), notifier.clone(), breakers.clock().clone());
     let a2 = alerts.clone();
     breakers.add_listener(Arc::new(move |ev| a2.on_event(ev)));
+    let figures = resilience::figures(&breakers, &cfg.data_dir);
     crate::services::breaker_events::persist_events(&breakers, store.clone());
     let journal_file = cfg.data_dir.join(wiring::JOURNAL_FILE);
     data_files::check_journal(&cfg.data_dir, &journal_file);
@@ -156,6 +157,7 @@ pub async fn build(
         tmdb: services.tmdb.clone(),
         search: services.search.clone(),
         process: process.clone(),
+        figures,
         state: HealthState::default(),
     });
     let state = Arc::new(AppState {
@@ -204,6 +206,8 @@ pub async fn run(
         .tracker
         .spawn(state.services.downloads.clone(), Duration::from_secs(5));
     let scheduler = state.automation.spawn_scheduler();
+    let figures =
+        resilience::spawn_figures_keeper(state.health.figures.clone(), state.breakers.clone());
     let (stop_replayer, replayer_stopped) = tokio::sync::oneshot::channel::<()>();
     let replayer = state.services.downloads.spawn_replayer(async move {
         let _ = replayer_stopped.await;
@@ -248,6 +252,8 @@ pub async fn run(
     prober.abort();
     scheduler.abort();
     tracking.abort();
+    figures.abort();
+    resilience::save_figures(state.health.figures.clone(), &state.breakers).await;
     let _ = stop_replayer.send(());
     let _ = replayer.await;
     result.map_err(|e| StartError::Other(format!("HTTP server: {e}")))

@@ -28,6 +28,7 @@ mod call;
 mod clock;
 mod config;
 mod events;
+mod figures;
 mod machine;
 mod outcome;
 mod permit;
@@ -47,6 +48,10 @@ pub use config::{
     SEED_DEFAULTS, SERVICE_DEFAULTS,
 };
 pub use events::{BreakerEvent, EventHub, Listener, DEFAULT_EVENT_CAPACITY};
+pub use figures::{
+    Figures, RecoveryFigures, ServiceFigures, AVAILABILITY_WINDOWS, FIGURES_FILE,
+    RECOVERY_BUCKETS_SECONDS, SAVE_EVERY,
+};
 pub use machine::CircuitBreaker;
 pub use outcome::{CallError, Classify, FailureClass, FailureKind, Outcome, Rejected};
 pub use permit::Permit;

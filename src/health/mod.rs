@@ -35,6 +35,8 @@ pub struct Health {
     /// The indexers in use (the Torznab caps probe, and which indexers are configured).
     pub search: SearchService,
     pub process: Arc<ProcessInfo>,
+    /// Recovery times and availability per service (the seed's figures, kept across restarts).
+    pub figures: Arc<crate::breaker::Figures>,
     pub state: HealthState,
 }
 
@@ -207,6 +209,9 @@ pub async fn detailed(state: &Health) -> Value {
     for b in state.breakers.all() {
         let snap = b.snapshot();
         let mut report = service_report(state, &snap, probes.get(b.name()));
+        let fig = state.figures.service(b.name());
+        report.insert("availability".into(), json!(fig.availability));
+        report.insert("recovery".into(), json!(fig.recovery));
         let holding = crate::services::chains::Chains::holding(&holds, b.name());
         if !holding.is_empty() {
             report.insert("holding".into(), json!(holding));

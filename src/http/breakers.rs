@@ -210,7 +210,8 @@ async fn events(s: &AppState, q: &Params) -> Resp {
 }
 
 /// The snapshots with what each breaker holds back now (breaker chains), e.g. the database's
-/// `"holding": ["scheduled searches"]` and `"held": ["held by database: ..."]`.
+/// `"holding": ["scheduled searches"]` and `"held": ["held by database: ..."]`, and its
+/// recovery and availability figures (`"availability": {"1h": ..}`, `"recovery": {..}`).
 fn with_holds(s: &AppState, snaps: Vec<crate::breaker::BreakerSnapshot>) -> Vec<serde_json::Value> {
     let holds = s.health.chains().all();
     snaps
@@ -224,6 +225,9 @@ fn with_holds(s: &AppState, snaps: Vec<crate::breaker::BreakerSnapshot>) -> Vec<
                 .collect();
             v["holding"] = json!(mine.iter().map(|h| h.what).collect::<Vec<_>>());
             v["held"] = json!(mine.iter().map(|h| &h.message).collect::<Vec<_>>());
+            let fig = s.health.figures.service(&name);
+            v["availability"] = json!(fig.availability);
+            v["recovery"] = json!(fig.recovery);
             v
         })
         .collect()

@@ -31,9 +31,9 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
         .and(with_state(state.clone()))
         .then(|s: Arc<AppState>| async move {
             let queue = crate::health::retry_queue(&s.health).await;
-            let mut r = Resp::new(
-                crate::metrics::render(&s.breakers, &s.http_metrics, &s.process, queue).into(),
-            );
+            let mut text = crate::metrics::render(&s.breakers, &s.http_metrics, &s.process, queue);
+            crate::metrics::render_figures(&mut text, &s.breakers, &s.health.figures);
+            let mut r = Resp::new(text.into());
             r.headers_mut().insert(
                 header::CONTENT_TYPE,
                 header::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),

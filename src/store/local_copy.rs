@@ -2,6 +2,7 @@
 //! PostgreSQL library: a start while PostgreSQL is down loads it and serves the last known
 //! library read-only instead of exiting. One small SQLite file (`library-copy.db`), one row per
 //! part of the snapshot as JSON, rewritten in one transaction whenever the snapshot changed.
+//! Owner-only (0600), like the library itself: it holds the users' password and session hashes.
 
 use super::guarded::GuardedStore;
 use super::snapshot::SnapshotData;
@@ -128,5 +129,18 @@ mod tests {
         data.tags = None;
         save(&path, &data).unwrap();
         assert_eq!(load(&path), Some(data));
+    }
+
+    #[test]
+    fn the_copy_is_owner_only_even_where_an_older_one_was_world_readable() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(LIBRARY_COPY_FILE);
+        save(&path, &SnapshotData::default()).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(load(&path).is_some());
+        assert_eq!(mode(&path), 0o600, "tightened when read");
     }
 }

@@ -3,5 +3,6 @@
 mod alert_rules;
 mod api;
 mod chains;
+mod figures;
 mod live_config;
 mod peers;

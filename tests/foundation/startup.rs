@@ -218,3 +218,32 @@ async fn an_emptied_journal_is_reported_and_kept_aside() {
     assert!(kept, "the emptied file is kept aside");
     s.stop();
 }
+
+/// The library (password and session hashes) and the retry journal (the grabs' torrents) are
+/// owner-only, like the initial password file; files an older version left 0644 are tightened.
+#[tokio::test]
+async fn data_files_are_owner_only_and_old_ones_are_tightened() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = ["reelarr.db", "qbittorrent-journal.db"];
+    let mode = |f: &str| {
+        std::fs::metadata(dir.path().join(f))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let s = Server::start(dir.path(), &[]);
+    for f in files {
+        assert_eq!(mode(f), 0o600, "{f}");
+    }
+    assert!(s.stop().0.success());
+    for f in files {
+        std::fs::set_permissions(dir.path().join(f), std::fs::Permissions::from_mode(0o644))
+            .unwrap();
+    }
+    let s = Server::start(dir.path(), &[]);
+    for f in files {
+        assert_eq!(mode(f), 0o600, "{f} tightened");
+    }
+    s.stop();
+}

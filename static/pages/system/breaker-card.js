@@ -1,5 +1,5 @@
 // One breaker on the dashboard: its state badge (data-state = the API's state string), failure
-// figures, latency, the live chart, its last transitions with reasons, the manual controls and
+// figures, latency, availability over 1 h / 24 h / 7 d and its last recovery time, the live chart, its last transitions with reasons, the manual controls and
 // its thresholds. The section is named "<service> breaker" so people and tests find it by name.
 import { html, useState } from '../../lib/html.js';
 import { api } from '../../lib/api.js';
@@ -10,6 +10,11 @@ import { relative, when } from './poll.js';
 const ACTIONS = [['open', 'Force open'], ['close', 'Force close'], ['reset', 'Reset']];
 
 const ms = (v) => (v == null ? '—' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`);
+/** Availability (0..1) as a percentage, rounded down so a short outage never reads 100 %. */
+const pct = (v) => (v == null ? '—' : v >= 1 ? '100 %' : `${(Math.floor(v * 10000) / 100).toFixed(2)} %`);
+/** An outage's length in the largest unit that keeps it readable. */
+const span = (s) => (s == null ? '—' : s < 90 ? `${s.toFixed(s < 10 ? 1 : 0)} s`
+  : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
 
 /** `snap` is the API's BreakerSnapshot; `points`/`tick` its rolling history; `events` newest first. */
 export default function BreakerCard({ snap, points, tick, events, onChanged }) {
@@ -17,6 +22,9 @@ export default function BreakerCard({ snap, points, tick, events, onChanged }) {
   // Busy buttons stay enabled (aria-disabled): disabling one would drop the keyboard focus.
   const [busy, setBusy] = useState(false);
   const name = snap.service;
+  // Recovery and availability figures (issue 17); absent from an older server's answer.
+  const av = snap.availability || {};
+  const rec = snap.recovery || {};
   const act = async (action, label) => {
     if (busy) return;
     setBusy(true);
@@ -42,6 +50,11 @@ export default function BreakerCard({ snap, points, tick, events, onChanged }) {
       <div><dt>p95</dt><dd>${ms(snap.p95_response_time_ms)}</dd></div>
       <div><dt>Calls</dt><dd>${snap.total_calls}<small> (${snap.rejected} rejected)</small></dd></div>
       <div><dt>Next attempt</dt><dd>${snap.next_attempt_at ? relative(snap.next_attempt_at) : '—'}</dd></div>
+      <div><dt>Available 1 h</dt><dd data-figure="availability-1h">${pct(av['1h'])}</dd></div>
+      <div><dt>24 h</dt><dd data-figure="availability-24h">${pct(av['24h'])}</dd></div>
+      <div><dt>7 d</dt><dd data-figure="availability-7d">${pct(av['7d'])}</dd></div>
+      <div class="wide"><dt>Last recovery</dt><dd data-figure="last-recovery">${span(rec.last_seconds)}<small> (${rec.count ?? 0} in all)${rec.last_at
+        ? html` · <time datetime=${rec.last_at} title=${when(rec.last_at)}>${relative(rec.last_at)}</time>` : ''}</small></dd></div>
     </dl>
     <p class=${snap.misconfigured ? 'warn small cause' : 'muted small cause'}>${snap.misconfigured
       ? `Looks misconfigured: ${snap.misconfigured_reason || 'credentials refused'}`

@@ -1,5 +1,5 @@
 // The breaker dashboard: forcing TMDB's breaker open changes its badge without a reload (the
-// page polls), a reset brings it back, and a threshold saved from the page is applied (the Rust
+// page polls), a reset brings it back (and shows as a recovery with availability under 100 %), and a threshold saved from the page is applied (the Rust
 // side reads it back from /api/v1/circuit-breakers). Settings and its sections open.
 import { run, login, visit, shoot, check, BASE } from './lib.mjs';
 
@@ -26,6 +26,12 @@ await run('system', async (page) => {
   await shoot(page, 'system-forced-open');
   await tmdb.getByRole('button', { name: 'Reset' }).click();
   await tmdb.locator('.badge[data-state="closed"]').waitFor();
+  // The forced-open spell shows as a recovery and as availability under 100 % (issue 17).
+  await tmdb.locator('[data-figure="last-recovery"]').filter({ hasText: '(1 in all)' }).waitFor();
+  const lastRecovery = (await tmdb.locator('[data-figure="last-recovery"]').textContent()).trim();
+  check(/^\d+(\.\d)? s/.test(lastRecovery), `last recovery shows the outage's length: ${lastRecovery}`);
+  const hour = (await tmdb.locator('[data-figure="availability-1h"]').textContent()).trim();
+  check(/^\d+\.\d\d %$/.test(hour) && hour !== '100.00 %', `availability under 100 %: ${hour}`);
   // A change made elsewhere (here: the API, as another tab or a script would) shows up by polling.
   const opened = await page.request.post(`${BASE}/api/v1/circuit-breakers/tmdb/open`, { headers: { Origin: BASE } });
   check(opened.ok(), `forcing open through the API: HTTP ${opened.status()}`);
