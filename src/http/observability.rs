@@ -48,11 +48,14 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
     detailed.or(metrics).unify().or(dashboard).unify()
 }
 
-/// The seed's "Dashboard Metrics" shape.
+/// The seed's "Dashboard Metrics" shape, with the seed's key figures: `availability.<svc>` (1h, 24h,
+/// 7d) and `recovery_times.<svc>_last_seconds` (services that recovered at least once).
 fn dashboard(s: &AppState) -> serde_json::Value {
     let mut states = Map::new();
     let mut rates = Map::new();
     let mut times = Map::new();
+    let mut availability = Map::new();
+    let mut recovery = Map::new();
     for b in s.breakers.all() {
         let snap = b.snapshot();
         let n = b.name();
@@ -68,12 +71,19 @@ fn dashboard(s: &AppState) -> serde_json::Value {
             format!("{n}_avg_ms"),
             json!(snap.avg_response_time_ms.round() as u64),
         );
+        let fig = s.health.figures.service(n);
+        availability.insert(n.to_string(), json!(fig.availability));
+        if let Some(last) = fig.recovery.last_seconds {
+            recovery.insert(format!("{n}_last_seconds"), json!(last));
+        }
     }
     json!({
         "status": s.overall_status(),
         "circuit_breakers": states,
         "failure_rates": rates,
         "response_times": times,
+        "availability": availability,
+        "recovery_times": recovery,
         "alerts": s.alerts.active(),
     })
 }

@@ -84,6 +84,19 @@ async fn an_outage_shows_as_recovery_and_availability_and_survives_a_restart() {
     );
     assert_eq!(h["services"]["tmdb"]["availability"]["1h"], 1.0, "{h}");
 
+    let d = get_json(&s, "/api/v1/dashboard").await;
+    let dash_hour = d["availability"]["torznab:fake"]["1h"].as_f64().unwrap();
+    assert!(dash_hour > 0.0 && dash_hour < 1.0, "{d}");
+    assert_eq!(
+        d["recovery_times"]["torznab:fake_last_seconds"].as_f64(),
+        Some(last),
+        "{d}"
+    );
+    assert!(
+        d["recovery_times"].get("tmdb_last_seconds").is_none(),
+        "{d}"
+    );
+
     let text = get_text(&s, "/metrics").await;
     for needle in [
         "# TYPE reelarr_circuit_breaker_recovery_seconds histogram",
