@@ -42,6 +42,7 @@ export default function BreakerCard({ snap, points, tick, events, onChanged }) {
       <div><dt>p95</dt><dd>${ms(snap.p95_response_time_ms)}</dd></div>
       <div><dt>Calls</dt><dd>${snap.total_calls}<small> (${snap.rejected} rejected)</small></dd></div>
       <div><dt>Next attempt</dt><dd>${snap.next_attempt_at ? relative(snap.next_attempt_at) : '—'}</dd></div>
+      ${snap.adaptive?.enabled ? html`<div><dt>Adaptive</dt><dd>${snap.adaptive.open_seconds} s open<small> · slow over ${snap.adaptive.slow_call_ms} ms · ${snap.adaptive.observed_recoveries} recoveries seen</small></dd></div>` : ''}
     </dl>
     <p class=${snap.misconfigured ? 'warn small cause' : 'muted small cause'}>${snap.misconfigured
       ? `Looks misconfigured: ${snap.misconfigured_reason || 'credentials refused'}`
