@@ -1,5 +1,6 @@
-//! Closed-state overhead per protected call: reelarr's breaker vs `failsafe` and `recloser`,
-//! uncontended and with a second thread hammering the same breaker.
+//! Closed-state overhead per protected call: reelarr's breaker (fixed thresholds, and with
+//! `adaptive = true`, whose latency learning rides on the same path) vs `failsafe` and
+//! `recloser`, uncontended and with a second thread hammering the same breaker.
 //!
 //! Run: `cargo bench --bench breaker -- --warm-up-time 1 --measurement-time 3`
 
@@ -52,6 +53,15 @@ fn reelarr_breaker() -> CircuitBreaker {
     )
 }
 
+/// The same breaker with adaptive thresholds on (latency learned while the bench runs).
+fn reelarr_adaptive_breaker() -> CircuitBreaker {
+    let config = BreakerConfig {
+        adaptive: true,
+        ..BreakerConfig::with_defaults(5, 60)
+    };
+    CircuitBreaker::new("bench", config, Arc::new(SystemClock::new()))
+}
+
 fn reelarr_call(b: &CircuitBreaker) {
     let permit = b.try_acquire().expect("closed");
     permit.success(black_box(ELAPSED));
@@ -61,6 +71,8 @@ fn bench_uncontended(c: &mut Criterion) {
     let mut g = c.benchmark_group("closed_uncontended");
     let reelarr = reelarr_breaker();
     g.bench_function("reelarr", |b| b.iter(|| reelarr_call(&reelarr)));
+    let adaptive = reelarr_adaptive_breaker();
+    g.bench_function("reelarr_adaptive", |b| b.iter(|| reelarr_call(&adaptive)));
 
     let failsafe = failsafe::Config::new().build();
     g.bench_function("failsafe", |b| {
@@ -79,6 +91,10 @@ fn bench_contended(c: &mut Criterion) {
     let reelarr = reelarr_breaker();
     g.bench_function("reelarr", |b| {
         b.iter_custom(|iters| contended(iters, || reelarr_call(&reelarr)))
+    });
+    let adaptive = reelarr_adaptive_breaker();
+    g.bench_function("reelarr_adaptive", |b| {
+        b.iter_custom(|iters| contended(iters, || reelarr_call(&adaptive)))
     });
 
     let failsafe = failsafe::Config::new().build();

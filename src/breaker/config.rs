@@ -106,6 +106,17 @@ pub struct BreakerConfig {
     /// Fraction in [0, 1) by which a random draw may shorten each open period (0 = off);
     /// spreads the recovery of several instances so they do not probe in lockstep.
     pub jitter_ratio: f64,
+    /// Learn the open period from past outages and the slow-call bar from healthy latency
+    /// (see `adaptive.rs`); off keeps every rule above exactly as configured.
+    pub adaptive: bool,
+    /// Floor of the learned open period, in seconds.
+    pub adaptive_min_open_seconds: u64,
+    /// Ceiling of the learned open period, also of its growth across failed probes.
+    pub adaptive_max_open_seconds: u64,
+    /// Floor of the learned slow-call bar, in ms.
+    pub adaptive_min_slow_call_ms: u64,
+    /// Ceiling of the learned slow-call bar, in ms.
+    pub adaptive_max_slow_call_ms: u64,
 }
 
 impl Default for BreakerConfig {
@@ -131,6 +142,11 @@ impl BreakerConfig {
             backoff_multiplier: 1.0,
             max_recovery_timeout_seconds: 600,
             jitter_ratio: 0.0,
+            adaptive: false,
+            adaptive_min_open_seconds: 2,
+            adaptive_max_open_seconds: 300,
+            adaptive_min_slow_call_ms: 1_000,
+            adaptive_max_slow_call_ms: 10_000,
         }
     }
 
@@ -193,6 +209,37 @@ impl BreakerConfig {
         }
         if !self.jitter_ratio.is_finite() || !(0.0..1.0).contains(&self.jitter_ratio) {
             return err("jitter_ratio", "must be in [0, 1)");
+        }
+        self.validate_adaptive()
+    }
+
+    /// The adaptive bounds: each within the range of the fixed value it replaces, min <= max.
+    fn validate_adaptive(&self) -> Result<(), String> {
+        let open = (
+            self.adaptive_min_open_seconds,
+            self.adaptive_max_open_seconds,
+        );
+        if !(1..=86_400).contains(&open.0) {
+            return Err("adaptive_min_open_seconds: must be between 1 and 86400".into());
+        }
+        if !(open.0..=86_400).contains(&open.1) {
+            return Err(
+                "adaptive_max_open_seconds: must be between adaptive_min_open_seconds and 86400"
+                    .into(),
+            );
+        }
+        let slow = (
+            self.adaptive_min_slow_call_ms,
+            self.adaptive_max_slow_call_ms,
+        );
+        if !(1..=3_600_000).contains(&slow.0) {
+            return Err("adaptive_min_slow_call_ms: must be between 1 and 3600000".into());
+        }
+        if !(slow.0..=3_600_000).contains(&slow.1) {
+            return Err(
+                "adaptive_max_slow_call_ms: must be between adaptive_min_slow_call_ms and 3600000"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -269,6 +316,16 @@ pub struct BreakerConfigPatch {
     pub max_recovery_timeout_seconds: Option<u64>,
     /// See [`BreakerConfig::jitter_ratio`].
     pub jitter_ratio: Option<f64>,
+    /// See [`BreakerConfig::adaptive`].
+    pub adaptive: Option<bool>,
+    /// See [`BreakerConfig::adaptive_min_open_seconds`].
+    pub adaptive_min_open_seconds: Option<u64>,
+    /// See [`BreakerConfig::adaptive_max_open_seconds`].
+    pub adaptive_max_open_seconds: Option<u64>,
+    /// See [`BreakerConfig::adaptive_min_slow_call_ms`].
+    pub adaptive_min_slow_call_ms: Option<u64>,
+    /// See [`BreakerConfig::adaptive_max_slow_call_ms`].
+    pub adaptive_max_slow_call_ms: Option<u64>,
 }
 
 /// Distinguishes an explicit `null` (Some(None)) from an absent field (None).
@@ -299,7 +356,12 @@ impl BreakerConfigPatch {
             minimum_calls,
             backoff_multiplier,
             max_recovery_timeout_seconds,
-            jitter_ratio
+            jitter_ratio,
+            adaptive,
+            adaptive_min_open_seconds,
+            adaptive_max_open_seconds,
+            adaptive_min_slow_call_ms,
+            adaptive_max_slow_call_ms
         );
         c
     }

@@ -16,6 +16,7 @@ use arc_swap::ArcSwap;
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 
+use super::adaptive::Adaptive;
 use super::clock::Clock;
 use super::config::BreakerConfig;
 use super::events::EventHub;
@@ -44,20 +45,16 @@ impl Hot {
             slow_call_nanos: AtomicU64::new(0),
             window_size: AtomicU32::new(1),
         };
-        hot.refresh_mirror(&hot.config.load());
+        let cfg = hot.config.load();
+        hot.refresh_mirror(&cfg, cfg.slow_call().map_or(0, nanos));
+        drop(cfg);
         hot
     }
 
-    /// Swaps the live config (never touching state or counters).
-    pub(crate) fn store_config(&self, config: BreakerConfig) {
-        let config = Arc::new(config);
-        self.refresh_mirror(&config);
-        self.config.store(config);
-    }
-
-    fn refresh_mirror(&self, config: &BreakerConfig) {
-        let slow = config.slow_call().map_or(0, nanos);
-        self.slow_call_nanos.store(slow, Relaxed);
+    /// Refreshes the success path's copies: `slow_nanos` is the slow-call bar in effect (the
+    /// configured one, or the adaptive one — see [`Adaptive::slow_call_nanos`]).
+    pub(crate) fn refresh_mirror(&self, config: &BreakerConfig, slow_nanos: u64) {
+        self.slow_call_nanos.store(slow_nanos, Relaxed);
         self.window_size.store(config.window(), Relaxed);
     }
 }
@@ -89,6 +86,7 @@ pub struct CircuitBreaker {
     pub(crate) failure_latency: Padded<Histogram>,
     pub(crate) window: Padded<Window>,
     pub(crate) open: OpenTiming,
+    pub(crate) adaptive: Adaptive,
     pub(crate) misconfigured: AtomicBool,
     pub(crate) name: Arc<str>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -132,6 +130,7 @@ impl CircuitBreaker {
             failure_latency: Padded::default(),
             window: Padded::default(),
             open: OpenTiming::default(),
+            adaptive: Adaptive::default(),
             misconfigured: AtomicBool::new(false),
             name: name.into(),
             clock,
@@ -166,8 +165,18 @@ impl CircuitBreaker {
     pub fn update_config(&self, config: BreakerConfig) -> Result<(), String> {
         config.validate()?;
         tracing::info!(service = %self.name, ?config, "circuit breaker config updated");
-        self.hot.store_config(config);
+        self.store_config(config);
         Ok(())
+    }
+
+    /// Swaps the live config (never touching state or counters) and the success path's copies
+    /// of it, serialized with adaptive latency rounds so neither overwrites the other's bar.
+    pub(crate) fn store_config(&self, config: BreakerConfig) {
+        let config = Arc::new(config);
+        let _rounds = self.adaptive.latency.lock();
+        self.hot
+            .refresh_mirror(&config, self.adaptive.slow_call_nanos(&config));
+        self.hot.config.store(config);
     }
 
     /// Asks to make one call. `Ok` carries a [`Permit`] that must be completed with the
@@ -241,7 +250,13 @@ impl CircuitBreaker {
     pub(crate) fn open_until(&self, cfg: &BreakerConfig) -> Duration {
         let opened = Duration::from_nanos(self.open.opened_nanos.load(Relaxed));
         let draw = f64::from_bits(self.open.jitter_draw.load(Relaxed));
-        let until = opened + cfg.open_duration(self.open.level.load(Relaxed), draw);
+        let level = self.open.level.load(Relaxed);
+        let until = opened
+            + if cfg.adaptive {
+                self.adaptive.open_duration(cfg, level, draw)
+            } else {
+                cfg.open_duration(level, draw)
+            };
         until.max(Duration::from_nanos(
             self.open.min_until_nanos.load(Relaxed),
         ))

@@ -24,6 +24,7 @@
 //! permit.success(elapsed);
 //! ```
 
+mod adaptive;
 mod call;
 mod clock;
 mod config;
@@ -42,6 +43,10 @@ mod transition;
 #[cfg(test)]
 mod tests;
 
+pub use adaptive::{
+    AdaptiveSnapshot, MIN_LATENCY_SAMPLES, OPEN_GROWTH, RECOVERY_HISTORY, RECOVERY_QUANTILE,
+    SLOW_CALL_FACTOR,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{
     BreakerConfig, BreakerConfigPatch, ServiceDefaults, MAX_HALF_OPEN_CALLS, MAX_WINDOW_SIZE,

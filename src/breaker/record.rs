@@ -19,7 +19,9 @@ impl CircuitBreaker {
         if slow != 0 && nanos(elapsed) > slow {
             return self.slow_call(trial, elapsed);
         }
-        self.successes.observe(elapsed);
+        if self.successes.observe(elapsed) {
+            self.learn_latency();
+        }
         if self.counters.consecutive_failures.load(Relaxed) != 0 {
             self.counters.consecutive_failures.store(0, Relaxed);
         }
@@ -35,10 +37,12 @@ impl CircuitBreaker {
     #[cold]
     fn slow_call(&self, trial: Option<u32>, elapsed: Duration) {
         let cfg = self.hot.config.load();
+        // The bar in effect: `slow_call_ms`, or the learned one in adaptive mode.
+        let bar = Duration::from_nanos(self.hot.slow_call_nanos.load(Relaxed));
         let why = format!(
             "slow call: {} ms > {} ms",
             elapsed.as_millis(),
-            cfg.slow_call_ms
+            bar.as_millis()
         );
         self.record_failure(trial, Some(elapsed), FailureKind::SlowCall, Some(why), &cfg);
     }
@@ -111,10 +115,8 @@ impl CircuitBreaker {
                         && successes_of(c) + 1 >= needed
                 };
                 let why = || format!("recovered: {successes} successful trial call(s)");
-                if self
-                    .transition(BreakerState::Closed, closing, why)
-                    .is_some()
-                {
+                if let Some(new) = self.transition(BreakerState::Closed, closing, why) {
+                    self.adaptive.commit_recovery(epoch_of(new));
                     return;
                 }
                 word = self.hot.word.load(Acquire);

@@ -74,7 +74,7 @@ impl Registry {
     pub fn register(&self, name: &str, config: BreakerConfig) -> Arc<CircuitBreaker> {
         let mut breakers = self.breakers.write();
         if let Some(existing) = breakers.iter().find(|b| b.name() == name) {
-            existing.hot.store_config(config);
+            existing.store_config(config);
             return existing.clone();
         }
         let breaker = Arc::new(CircuitBreaker::with_hub(

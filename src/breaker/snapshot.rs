@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering::{Acquire, Relaxed};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::adaptive::AdaptiveSnapshot;
 use super::config::BreakerConfig;
 use super::machine::CircuitBreaker;
 use super::state::{inflight_of, state_of, BreakerState};
@@ -60,11 +61,14 @@ pub struct BreakerSnapshot {
     pub misconfigured_reason: Option<String>,
     /// The live configuration.
     pub config: BreakerConfig,
+    /// Open period and slow-call bar in effect (learned when `config.adaptive`).
+    pub adaptive: AdaptiveSnapshot,
 }
 
 impl CircuitBreaker {
     /// A consistent-enough view of state, counters, latency and config for the API.
     pub fn snapshot(&self) -> BreakerSnapshot {
+        self.learn_latency();
         let cfg = self.config();
         let word = self.hot.word.load(Acquire);
         let state = state_of(word);
@@ -114,6 +118,7 @@ impl CircuitBreaker {
             last_failure_at: details.last_failure_at,
             misconfigured: self.misconfigured.load(Acquire),
             misconfigured_reason: details.misconfigured_reason,
+            adaptive: self.adaptive_snapshot(&cfg),
             config: (*cfg).clone(),
         }
     }

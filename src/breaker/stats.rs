@@ -30,6 +30,13 @@ const BUCKET_NANOS: [u64; 11] = [
     10_000_000_000,
 ];
 
+/// Buckets of a [`Histogram`]: one per bound plus the open-ended one.
+pub(crate) const BUCKETS: usize = LATENCY_BUCKETS_SECONDS.len() + 1;
+
+/// A success whose bucket count (per shard) crosses a multiple of this asks for a sampled
+/// adaptive latency round (see `adaptive.rs`).
+const LEARN_EVERY: u64 = 1024;
+
 const WORDS: usize = (MAX_WINDOW_SIZE as usize).div_ceil(64);
 
 /// Keeps a value on its own cache lines (128 bytes covers adjacent-line prefetch).
@@ -77,23 +84,25 @@ impl Counters {
 /// one fits a padded 128-byte block.
 #[derive(Default)]
 pub(crate) struct Histogram {
-    buckets: [AtomicU64; 12],
+    buckets: [AtomicU64; BUCKETS],
     sum_nanos: AtomicU64,
 }
 
 impl Histogram {
+    /// Counts one call; returns the bucket's count before it, so a caller can sample cheaply.
     #[inline]
-    pub fn observe(&self, elapsed: Duration) {
+    pub fn observe(&self, elapsed: Duration) -> u64 {
         let nanos = elapsed.as_nanos().min(u64::MAX as u128) as u64;
         let mut i = 0;
         while i < BUCKET_NANOS.len() && nanos > BUCKET_NANOS[i] {
             i += 1;
         }
-        self.buckets[i].fetch_add(1, Relaxed);
+        let before = self.buckets[i].fetch_add(1, Relaxed);
         self.sum_nanos.fetch_add(nanos, Relaxed);
+        before
     }
 
-    fn add_to(&self, counts: &mut [u64; 12], sum_nanos: &mut u64) {
+    fn add_to(&self, counts: &mut [u64; BUCKETS], sum_nanos: &mut u64) {
         for (c, b) in counts.iter_mut().zip(&self.buckets) {
             *c += b.load(Relaxed);
         }
@@ -139,9 +148,22 @@ fn shard_index() -> usize {
 }
 
 impl SuccessStats {
+    /// Counts one success; true about once per [`LEARN_EVERY`] calls of a bucket, when an
+    /// adaptive latency round is due (the count comes back from the add for free).
     #[inline]
-    pub fn observe(&self, elapsed: Duration) {
-        self.shards[shard_index()].observe(elapsed);
+    pub fn observe(&self, elapsed: Duration) -> bool {
+        self.shards[shard_index()].observe(elapsed) % LEARN_EVERY == LEARN_EVERY - 1
+    }
+
+    /// Per-bucket counts summed over the shards (non-cumulative), for adaptive learning.
+    pub fn bucket_counts(&self) -> [u64; BUCKETS] {
+        let mut counts = [0u64; BUCKETS];
+        for shard in &self.shards {
+            for (c, b) in counts.iter_mut().zip(&shard.buckets) {
+                *c += b.load(Relaxed);
+            }
+        }
+        counts
     }
 
     pub fn count(&self) -> u64 {
@@ -161,7 +183,7 @@ impl SuccessStats {
 
 /// Merges the success shards and the failure histogram into one Prometheus-style view.
 pub(crate) fn merged_histogram(ok: &SuccessStats, failed: &Histogram) -> HistogramSnapshot {
-    let (mut counts, mut sum) = ([0u64; 12], 0u64);
+    let (mut counts, mut sum) = ([0u64; BUCKETS], 0u64);
     for shard in &ok.shards {
         shard.add_to(&mut counts, &mut sum);
     }

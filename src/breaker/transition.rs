@@ -2,10 +2,11 @@
 //! manual overrides.
 
 use std::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed, Release};
+use std::time::Duration;
 
 use super::events::BreakerEvent;
 use super::machine::{nanos, CircuitBreaker, Details};
-use super::state::{next_epoch, pack, state_of, BreakerState};
+use super::state::{epoch_of, next_epoch, pack, state_of, BreakerState};
 
 impl CircuitBreaker {
     /// Performs one transition to `to` if `allowed` holds for the current word (re-checked under
@@ -37,11 +38,13 @@ impl CircuitBreaker {
             } else {
                 0.0
             };
+            let now = self.clock.now();
+            if level == 0 {
+                self.adaptive.outage_opened(now);
+            }
             self.open.level.store(level, Relaxed);
             self.open.jitter_draw.store(draw.to_bits(), Relaxed);
-            self.open
-                .opened_nanos
-                .store(nanos(self.clock.now()), Relaxed);
+            self.open.opened_nanos.store(nanos(now), Relaxed);
         }
         let first_trial = u32::from(to == BreakerState::HalfOpen);
         let new = loop {
@@ -62,6 +65,13 @@ impl CircuitBreaker {
             BreakerState::Open | BreakerState::ForcedOpen => *opened_at = Some(at),
             BreakerState::Closed | BreakerState::Disabled => *opened_at = None,
             BreakerState::HalfOpen => {}
+        }
+        if to == BreakerState::Closed && from == BreakerState::HalfOpen {
+            let last_open = Duration::from_nanos(self.open.opened_nanos.load(Relaxed));
+            let level = self.open.level.load(Relaxed);
+            let now = self.clock.now();
+            self.adaptive
+                .stash_recovery(epoch_of(new), last_open, level, now);
         }
         if to == BreakerState::Closed {
             self.counters.consecutive_failures.store(0, Relaxed);
@@ -115,7 +125,7 @@ impl CircuitBreaker {
     }
 
     /// Back to closed with every counter and statistic zeroed, as if just created (the config
-    /// and the registry's lifetime transition total are kept).
+    /// and the registry's lifetime transition total are kept); adaptive learning starts over.
     pub fn reset(&self) {
         let allowed = |c: u64| state_of(c) != BreakerState::Closed;
         let why = || "reset by operator".to_string();
@@ -127,6 +137,12 @@ impl CircuitBreaker {
         self.window.clear();
         self.open.level.store(0, Relaxed);
         self.open.min_until_nanos.store(0, Relaxed);
+        self.adaptive.reset();
+        let cfg = self.hot.config.load();
+        let _rounds = self.adaptive.latency.lock();
+        self.hot
+            .refresh_mirror(&cfg, self.adaptive.slow_call_nanos(&cfg));
+        drop(_rounds);
         let mut details = self.details.lock();
         *details = Details::default();
         self.misconfigured.store(false, Release);

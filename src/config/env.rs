@@ -8,6 +8,8 @@ use std::path::Path;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Kind {
     Int,
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+    Bool,
     Str,
     /// A credential: also accepted from `<NAME>_FILE`, never echoed in errors.
     Secret,
@@ -50,6 +52,11 @@ pub(crate) fn mappings() -> Vec<Mapping> {
             &format!("CIRCUIT_BREAKER_{up}_TIMEOUT_SECONDS"),
             &format!("circuit_breakers.{svc}.recovery_timeout_seconds"),
             Kind::Int,
+        ));
+        out.push(m(
+            &format!("CIRCUIT_BREAKER_{up}_ADAPTIVE"),
+            &format!("circuit_breakers.{svc}.adaptive"),
+            Kind::Bool,
         ));
     }
     out.extend([
@@ -155,6 +162,11 @@ pub(crate) fn value_for(
             .parse::<i64>()
             .map(|n| Some(toml::Value::Integer(n)))
             .map_err(|_| format!("{var}: expected a whole number, got {raw:?}")),
+        Kind::Bool => match raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "on" => Ok(Some(toml::Value::Boolean(true))),
+            "false" | "0" | "no" | "off" => Ok(Some(toml::Value::Boolean(false))),
+            _ => Err(format!("{var}: expected true or false, got {raw:?}")),
+        },
         Kind::Str | Kind::Secret => Ok(Some(toml::Value::String(raw))),
     }
 }
@@ -194,6 +206,25 @@ mod tests {
             .unwrap();
         let err = value_for(tmdb, &vars(&[("CIRCUIT_BREAKER_TMDB_THRESHOLD", "abc")])).unwrap_err();
         assert!(err.starts_with("CIRCUIT_BREAKER_TMDB_THRESHOLD:"), "{err}");
+    }
+
+    #[test]
+    fn adaptive_is_a_boolean_per_breaker() {
+        let map = mappings();
+        let m = map
+            .iter()
+            .find(|m| m.var == "CIRCUIT_BREAKER_QBITTORRENT_ADAPTIVE")
+            .unwrap();
+        assert_eq!(m.key, ["circuit_breakers", "qbittorrent", "adaptive"]);
+        for (raw, want) in [("true", true), ("ON", true), ("1", true), ("no", false)] {
+            let v = value_for(m, &vars(&[(m.var.as_str(), raw)])).unwrap();
+            assert_eq!(v, Some(toml::Value::Boolean(want)), "{raw}");
+        }
+        let err = value_for(m, &vars(&[(m.var.as_str(), "maybe")])).unwrap_err();
+        assert!(
+            err.starts_with("CIRCUIT_BREAKER_QBITTORRENT_ADAPTIVE:"),
+            "{err}"
+        );
     }
 
     #[test]

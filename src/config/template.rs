@@ -63,7 +63,8 @@ login_max_failures_global = 30
 
 # Circuit breakers: failure_threshold consecutive failures open the breaker; after
 # recovery_timeout_seconds one trial call is let through (half-open); success closes it again.
-# env CIRCUIT_BREAKER_<SERVICE>_THRESHOLD and CIRCUIT_BREAKER_<SERVICE>_TIMEOUT_SECONDS.
+# env CIRCUIT_BREAKER_<SERVICE>_THRESHOLD, CIRCUIT_BREAKER_<SERVICE>_TIMEOUT_SECONDS and
+# CIRCUIT_BREAKER_<SERVICE>_ADAPTIVE.
 "#;
 
 /// The commented default configuration; `@API_KEY@` is replaced by the generated key. The
@@ -112,7 +113,12 @@ fn breaker_table(service: &str, c: &BreakerConfig, commented: bool) -> String {
          minimum_calls = {}\n\
          {}backoff_multiplier = {:?}\n\
          max_recovery_timeout_seconds = {}\n\
-         jitter_ratio = {:?}\n",
+         jitter_ratio = {:?}\n\
+         {}adaptive = {}\n\
+         adaptive_min_open_seconds = {}\n\
+         adaptive_max_open_seconds = {}\n\
+         adaptive_min_slow_call_ms = {}\n\
+         adaptive_max_slow_call_ms = {}\n",
         c.failure_threshold,
         c.recovery_timeout_seconds,
         note("# Trial calls admitted at once while half-open, and successes needed to close.\n"),
@@ -130,6 +136,13 @@ fn breaker_table(service: &str, c: &BreakerConfig, commented: bool) -> String {
         c.backoff_multiplier,
         c.max_recovery_timeout_seconds,
         c.jitter_ratio,
+        note("# Optional: learn the open period from past outages (75th percentile, doubled per failed\n\
+              # trial) and the slow-call bar from healthy latency (4 x p95), within these bounds.\n"),
+        c.adaptive,
+        c.adaptive_min_open_seconds,
+        c.adaptive_max_open_seconds,
+        c.adaptive_min_slow_call_ms,
+        c.adaptive_max_slow_call_ms,
     )
 }
 

@@ -55,6 +55,7 @@ export default function BreakerCard({ snap, points, tick, events, onChanged }) {
       <div><dt>7 d</dt><dd data-figure="availability-7d">${pct(av['7d'])}</dd></div>
       <div class="wide"><dt>Last recovery</dt><dd data-figure="last-recovery">${span(rec.last_seconds)}<small> (${rec.count ?? 0} in all)${rec.last_at
         ? html` · <time datetime=${rec.last_at} title=${when(rec.last_at)}>${relative(rec.last_at)}</time>` : ''}</small></dd></div>
+      ${snap.adaptive?.enabled ? html`<div><dt>Adaptive</dt><dd>${snap.adaptive.open_seconds} s open<small> · slow over ${snap.adaptive.slow_call_ms} ms · ${snap.adaptive.observed_recoveries} recoveries seen</small></dd></div>` : ''}
     </dl>
     <p class=${snap.misconfigured ? 'warn small cause' : 'muted small cause'}>${snap.misconfigured
       ? `Looks misconfigured: ${snap.misconfigured_reason || 'credentials refused'}`

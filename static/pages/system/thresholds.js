@@ -18,6 +18,10 @@ const FIELDS = [
   ['backoff_multiplier', 1, 100, false],
   ['max_recovery_timeout_seconds', 1, 86400, true],
   ['jitter_ratio', 0, 1, false],
+  ['adaptive_min_open_seconds', 1, 86400, true],
+  ['adaptive_max_open_seconds', 1, 86400, true],
+  ['adaptive_min_slow_call_ms', 1, 3600000, true],
+  ['adaptive_max_slow_call_ms', 1, 3600000, true],
 ];
 const SHOWN = 4;
 
@@ -31,10 +35,15 @@ const asText = (v) => (v === null || v === undefined ? '' : String(v));
 
 export default function ThresholdForm({ service, config, onSaved }) {
   const [vals, setVals] = useState({});
+  // `adaptive` is the one switch among the numbers: learn the open period and slow-call bar.
+  const [adaptive, setAdaptive] = useState(!!config.adaptive);
   const [dirty, setDirty] = useState(false);
   const [msg, setMsg] = useState(null);
   useEffect(() => {
-    if (!dirty) setVals(Object.fromEntries(FIELDS.map(([f]) => [f, asText(config[f])])));
+    if (!dirty) {
+      setVals(Object.fromEntries(FIELDS.map(([f]) => [f, asText(config[f])])));
+      setAdaptive(!!config.adaptive);
+    }
   }, [JSON.stringify(config), dirty]);
 
   const edit = (f) => (e) => { setVals({ ...vals, [f]: e.currentTarget.value }); setDirty(true); setMsg(null); };
@@ -51,6 +60,7 @@ export default function ThresholdForm({ service, config, onSaved }) {
       }
       patch[f] = n;
     }
+    if (adaptive !== !!config.adaptive) patch.adaptive = adaptive;
     if (!Object.keys(patch).length) { setMsg({ err: false, text: 'Nothing changed.' }); return; }
     try {
       const snap = await api(`/api/v1/circuit-breakers/${encodeURIComponent(service)}`, { method: 'PUT', body: patch });
@@ -66,7 +76,10 @@ export default function ThresholdForm({ service, config, onSaved }) {
       step=${int ? 1 : 'any'} value=${vals[f] ?? ''} onInput=${edit(f)} /></label>`;
   return html`<form class="thresholds" noValidate onSubmit=${submit}>
     <div class="grid">${FIELDS.slice(0, SHOWN).map(input)}</div>
-    <details><summary>More settings</summary><div class="grid">${FIELDS.slice(SHOWN).map(input)}</div></details>
+    <details><summary>More settings</summary><div class="grid">${FIELDS.slice(SHOWN).map(input)}</div>
+      <label><input type="checkbox" checked=${adaptive}
+        onChange=${(e) => { setAdaptive(e.currentTarget.checked); setDirty(true); setMsg(null); }} />
+        ${' '}Adaptive (learn the open period and the slow-call bar within the bounds above)</label></details>
     <div class="row">
       <button type="submit">Save thresholds</button>
       ${dirty ? html`<button type="button" class="secondary" onClick=${() => { setDirty(false); setMsg(null); }}>Undo changes</button>` : ''}

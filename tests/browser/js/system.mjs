@@ -42,6 +42,12 @@ await run('system', async (page) => {
   await tmdb.getByLabel('Failure threshold').fill('7');
   await tmdb.getByRole('button', { name: 'Save thresholds' }).click();
   await tmdb.getByRole('status').filter({ hasText: 'Saved' }).first().waitFor();
+  // Adaptive thresholds (issue 17): the switch under "More settings"; the card then shows them.
+  await tmdb.getByText('More settings').click();
+  await tmdb.getByRole('checkbox', { name: /Adaptive/ }).check();
+  await tmdb.getByRole('button', { name: 'Save thresholds' }).click();
+  await tmdb.getByRole('status').filter({ hasText: 'Saved: Adaptive' }).first().waitFor();
+  await tmdb.getByText('60 s open').waitFor();
 
   await visit(page, 'settings', 'Settings');
   const sections = page.getByRole('navigation', { name: 'Settings sections' });
