@@ -245,6 +245,10 @@ fn persist_breaker(path: &Path, service: &str, s: &BreakerSettings) -> std::io::
         None if service.starts_with("notification:") => {
             cb.entry("notification").or_insert(toml_edit::table())
         }
+        // Every failover qBittorrent endpoint's breaker shares the `qbittorrent` table.
+        None if service.starts_with("qbittorrent:") => {
+            cb.entry("qbittorrent").or_insert(toml_edit::table())
+        }
         None => cb.entry(service).or_insert(toml_edit::table()),
     };
     let table = table

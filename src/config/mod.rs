@@ -147,6 +147,8 @@ impl BreakersConfig {
             "database" => Some(&self.database),
             "images" => Some(&self.images),
             other if other.starts_with("notification:") => Some(&self.notification),
+            // Every failover qBittorrent endpoint shares the `qbittorrent` table.
+            other if other.starts_with("qbittorrent:") => Some(&self.qbittorrent),
             other => other
                 .strip_prefix("torznab:")
                 .map(|name| self.torznab_overrides.get(name).unwrap_or(&self.torznab)),
@@ -162,6 +164,7 @@ impl BreakersConfig {
             "database" => Some(&mut self.database),
             "images" => Some(&mut self.images),
             other if other.starts_with("notification:") => Some(&mut self.notification),
+            other if other.starts_with("qbittorrent:") => Some(&mut self.qbittorrent),
             other => {
                 let name = other.strip_prefix("torznab:")?;
                 let base = self.torznab.clone();

@@ -81,6 +81,8 @@ pub fn is_configured(state: &Health, service: &str) -> bool {
     match service {
         "tmdb" => state.tmdb.is_configured(),
         "qbittorrent" => state.downloads.is_configured(),
+        // A failover endpoint (issue 17): its client is in use, so set up.
+        n if n.starts_with("qbittorrent:") => state.downloads.is_configured_for(n),
         // TMDB's public image host needs no credentials.
         "database" | "images" => true,
         other => state.search.by_service(other).is_some(),
@@ -205,6 +207,8 @@ pub async fn detailed(state: &Health) -> Value {
     let probes = state.state.probes.lock().clone();
     let mut services = Map::new();
     let mut torznab = Map::new();
+    // Failover qBittorrent endpoints after the primary, by client name (issue 17).
+    let mut endpoints = Map::new();
     let holds = state.chains().all();
     for b in state.breakers.all() {
         let snap = b.snapshot();
@@ -221,6 +225,10 @@ pub async fn detailed(state: &Health) -> Value {
             report.insert("connection_pool_active".into(), json!(pool.active));
             report.insert("connection_pool_idle".into(), json!(pool.idle));
         }
+        if let Some(n) = b.name().strip_prefix("qbittorrent:") {
+            endpoints.insert(n.to_string(), Value::Object(report));
+            continue;
+        }
         match b.name().strip_prefix("torznab:") {
             Some(n) => {
                 torznab.insert(n.to_string(), Value::Object(report));
@@ -236,6 +244,7 @@ pub async fn detailed(state: &Health) -> Value {
         "timestamp": rfc3339(Utc::now()),
         "services": services,
         "torznab": torznab,
+        "qbittorrent_endpoints": endpoints,
         "holds": holds,
         "retry_queue_depth": queue.depth,
         "retry_queue_dead_letters": queue.dead,

@@ -63,6 +63,14 @@ async fn probe_one(state: &Health, name: &str) -> Option<ProbeResult> {
                 "tmdb" => state.tmdb.configuration().await,
                 // Logs in (with its own back-off), so a wrong password shows as misconfigured.
                 "qbittorrent" => state.downloads.client().version().await.map(|_| ()),
+                // A failover endpoint: the client behind that breaker.
+                n if n.starts_with("qbittorrent:") => match state.downloads.client_for(n) {
+                    Some(c) => c.version().await.map(|_| ()),
+                    None => Err(HttpError::Transport {
+                        service: name.to_string(),
+                        detail: "not configured".into(),
+                    }),
+                },
                 // The light Torznab probe: `t=caps` of the indexer in use.
                 _ => match state.search.by_service(name).map(|i| i.client().clone()) {
                     Some(IndexerClient::Torznab(c)) => c.probe().await,

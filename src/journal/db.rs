@@ -46,10 +46,10 @@ pub(super) fn connect(path: &Path) -> JournalResult<Connection> {
 
 pub(super) const COLS: &str = "id, kind, info_hash, payload, torrent, state, attempts, \
                     next_attempt_at, last_error, created_at, updated_at, sent_at, seen_at, \
-                    awaiting, resends";
+                    awaiting, resends, endpoint";
 pub(super) const COLS_NO_BLOB: &str = "id, kind, info_hash, payload, NULL, state, attempts, \
                             next_attempt_at, last_error, created_at, updated_at, sent_at, \
-                            seen_at, awaiting, resends";
+                            seen_at, awaiting, resends, endpoint";
 
 fn entry(r: &Row<'_>) -> rusqlite::Result<JournalResult<JournalEntry>> {
     let kind: String = r.get(1)?;
@@ -67,6 +67,7 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<JournalResult<JournalEntry>> {
     );
     let (sent, seen, awaiting, resends): (Option<i64>, Option<i64>, i64, i64) =
         (r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?);
+    let endpoint: Option<i64> = r.get(15)?;
     Ok((|| {
         let kind = match kind.as_str() {
             "add" => OpKind::Add,
@@ -96,6 +97,7 @@ fn entry(r: &Row<'_>) -> rusqlite::Result<JournalResult<JournalEntry>> {
             seen_at: seen.map(from_ms),
             awaiting: awaiting != 0,
             resends: resends.clamp(0, i64::from(u32::MAX)) as u32,
+            endpoint,
         })
     })())
 }

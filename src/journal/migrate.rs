@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "reconcile",
         include_str!("../../migrations/journal/0002_reconcile.sql"),
     ),
+    (
+        3,
+        "endpoint",
+        include_str!("../../migrations/journal/0003_endpoint.sql"),
+    ),
 ];
 
 /// The journal's migrations, recorded in `journal_migrations`.

@@ -20,6 +20,7 @@
 //! All SQLite work runs on the blocking pool; the API is async.
 
 mod db;
+mod endpoint;
 mod migrate;
 #[cfg(test)]
 mod tests;

@@ -177,6 +177,10 @@ pub struct JournalEntry {
     pub awaiting: bool,
     /// Times it was re-sent because qBittorrent forgot it after accepting it.
     pub resends: u32,
+    /// The download client (its id) this operation was last sent to: the one that has it once
+    /// `done`, the one a send of unknown outcome must be settled on while `pending`; `None`
+    /// when never sent (or sent before failover endpoints existed: the primary's).
+    pub endpoint: Option<i64>,
 }
 
 /// What [`Journal::enqueue`] did.

@@ -93,12 +93,14 @@ impl Journal {
     }
 
     /// qBittorrent forgot an awaiting operation: pending again, due now, one more re-send
-    /// counted, with a fresh attempt budget. False if it is no longer awaiting.
+    /// counted, with a fresh attempt budget, free to go to any client (the one it was sent to
+    /// was just seen without it). False if it is no longer awaiting.
     pub async fn requeue_lost(&self, id: i64, note: String) -> JournalResult<bool> {
         self.run(move |c| {
             Ok(c.execute(
                 "UPDATE operations SET state = 'pending', awaiting = 0, resends = resends + 1, \
-                 attempts = 0, next_attempt_at = ?3, last_error = ?2, updated_at = ?3 \
+                 attempts = 0, next_attempt_at = ?3, last_error = ?2, updated_at = ?3, \
+                 endpoint = NULL \
                  WHERE id = ?1 AND state = 'done' AND awaiting = 1",
                 params![id, note, now_ms()],
             )? == 1)

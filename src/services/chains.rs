@@ -2,7 +2,7 @@
 //! the database (to record its grab) and at least one indexer; a grab needs qBittorrent. While
 //! what something depends on is open, it is held: the scheduler skips the search with the reason
 //! instead of running it into a failure, and a grab is journaled with "will be sent when
-//! qBittorrent is back". Health, `/api/v1/circuit-breakers` and `/api/v3/health` show each hold
+//! qBittorrent is back" (every qBittorrent endpoint open: one that admits takes it). Health, `/api/v1/circuit-breakers` and `/api/v3/health` show each hold
 //! as "held by <service>".
 
 use crate::breaker::Registry;
@@ -77,12 +77,21 @@ impl Chains {
         })
     }
 
-    /// Why grabs cannot be sent now (they still go to the journal).
+    /// Why grabs cannot be sent now (they still go to the journal): every qBittorrent
+    /// endpoint (`qbittorrent` and each failover `qbittorrent:<name>`) is open.
     pub fn grabs(&self) -> Option<Hold> {
-        self.open("qbittorrent").then(|| Hold {
+        let endpoints: Vec<String> = self
+            .registry
+            .all()
+            .iter()
+            .map(|b| b.name().to_string())
+            .filter(|n| n == "qbittorrent" || n.starts_with("qbittorrent:"))
+            .collect();
+        let all_open = !endpoints.is_empty() && endpoints.iter().all(|n| self.open(n));
+        all_open.then(|| Hold {
             what: GRABS,
             held_by: "qbittorrent".into(),
-            services: vec!["qbittorrent".into()],
+            services: endpoints,
             message:
                 "held by qbittorrent: grabs are journaled and will be sent when qBittorrent is back"
                     .into(),
@@ -151,13 +160,18 @@ mod tests {
         assert_eq!(chains.searches().unwrap().held_by, "database");
 
         assert_eq!(chains.grabs(), None);
+        // A second qBittorrent endpoint: grabs are held only while both are open.
+        reg.register("qbittorrent:second", BreakerConfig::default());
         reg.get("qbittorrent").unwrap().force_open();
+        assert_eq!(chains.grabs(), None, "the second endpoint takes grabs");
+        reg.get("qbittorrent:second").unwrap().force_open();
         let g = chains.grabs().unwrap();
+        assert_eq!(g.services, ["qbittorrent", "qbittorrent:second"]);
         assert!(g.message.contains("will be sent when qBittorrent is back"));
         assert_eq!(Chains::holding(&chains.all(), "qbittorrent"), [GRABS]);
 
         // Recovery releases the holds at once.
-        for s in ["database", "qbittorrent", "torznab:a"] {
+        for s in ["database", "qbittorrent", "qbittorrent:second", "torznab:a"] {
             reg.get(s).unwrap().reset();
         }
         assert_eq!(chains.all(), vec![]);

@@ -1,5 +1,10 @@
 //! Grabs and download tracking: the qBittorrent fallback promised by the seed.
 //!
+//! Failover (issue 17, `endpoints.rs`, `failover.rs`): every enabled qBittorrent download
+//! client is an endpoint with its own breaker, in priority order; a send goes to the first that
+//! admits, and the journal records which one took it. "The breaker" below is, per call, the
+//! breaker of the endpoint it goes to; "blocked" means every endpoint refuses.
+//!
 //! Why: a grab must never be lost or sent twice, and a dead qBittorrent must never hang the
 //! caller. [`Downloads::submit`] commits the operation to the [`Journal`] first, then tries it
 //! once if the `qbittorrent` breaker allows; otherwise (or on failure) it answers
@@ -20,6 +25,8 @@
 //! counting, so a long outage never dead-letters a grab; permanent errors (415 invalid
 //! torrent) dead-letter at once.
 
+mod endpoints;
+mod failover;
 mod reconcile;
 mod remove;
 mod send;
@@ -27,11 +34,14 @@ mod send;
 mod tests;
 mod types;
 
+pub use endpoints::{first_admitting, Endpoint, PRIMARY_BREAKER, PRIMARY_ID};
+pub use failover::EndpointPoll;
 pub use reconcile::LostGrab;
 pub use types::{
     DownloadError, DownloadSettings, DownloadState, DownloadStatus, Grab, SubmitOutcome,
 };
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -39,9 +49,10 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use chrono::Utc;
+use parking_lot::Mutex;
 use tokio::sync::Notify;
 
-use crate::breaker::{BreakerState, CircuitBreaker};
+use crate::breaker::CircuitBreaker;
 use crate::clients::qbittorrent::QbitClient;
 use crate::journal::{Journal, JournalError, OpState};
 
@@ -57,10 +68,12 @@ pub struct Downloads {
 }
 
 struct Inner {
-    /// The qBittorrent in use; replaced by the providers service when the download-client
-    /// settings change (the next call uses the new one).
-    active: ArcSwap<ClientChoice>,
-    breaker: Arc<CircuitBreaker>,
+    /// The qBittorrent endpoints in priority order (never empty); replaced by the providers
+    /// service when the download clients change (the next call uses the new ones).
+    endpoints: ArcSwap<Vec<Endpoint>>,
+    /// Where the latest poll listed each torrent (lowercase hash → endpoint id): removal asks
+    /// the client that has it.
+    seen_on: Mutex<HashMap<String, i64>>,
     journal: Journal,
     settings: DownloadSettings,
     wake: Notify,
@@ -68,7 +81,7 @@ struct Inner {
     resent: AtomicU64,
 }
 
-/// The download client calls go to, and how our torrents are added there.
+/// A download client calls go to, and how our torrents are added there.
 pub struct ClientChoice {
     pub client: QbitClient,
     /// The category our torrents carry (how tracking finds them).
@@ -86,7 +99,8 @@ enum Drain {
 }
 
 impl Downloads {
-    /// Wires the client, its breaker (`qbittorrent`) and the journal together.
+    /// Wires the client, its breaker (`qbittorrent`) and the journal together: one endpoint,
+    /// the config file's (the providers service adds the others).
     pub fn new(
         client: QbitClient,
         breaker: Arc<CircuitBreaker>,
@@ -95,15 +109,21 @@ impl Downloads {
     ) -> Self {
         let configured = client.has_username();
         let category = settings.category.clone();
+        let primary = Endpoint {
+            id: PRIMARY_ID,
+            name: "qBittorrent".into(),
+            choice: Arc::new(ClientChoice {
+                client,
+                category,
+                configured,
+                start_paused: false,
+            }),
+            breaker,
+        };
         Downloads {
             inner: Arc::new(Inner {
-                active: ArcSwap::from_pointee(ClientChoice {
-                    client,
-                    category,
-                    configured,
-                    start_paused: false,
-                }),
-                breaker,
+                endpoints: ArcSwap::from_pointee(vec![primary]),
+                seen_on: Mutex::new(HashMap::new()),
                 journal,
                 settings,
                 wake: Notify::new(),
@@ -117,32 +137,28 @@ impl Downloads {
         &self.inner.journal
     }
 
-    /// The qBittorrent client in use (health probe, login status).
+    /// The primary qBittorrent client (health probe, login status).
     pub fn client(&self) -> QbitClient {
-        self.inner.active.load().client.clone()
+        self.primary().choice.client.clone()
     }
 
-    /// The category our torrents carry in the client in use.
+    /// The category our torrents carry in the primary client.
     pub fn category(&self) -> String {
-        self.inner.active.load().category.clone()
+        self.primary().choice.category.clone()
     }
 
     /// Whether a download client was set up (credentials in the config, or one added through
     /// the API); tracking and health leave an unconfigured one alone.
     pub fn is_configured(&self) -> bool {
-        self.inner.active.load().configured
+        self.endpoints().iter().any(|e| e.choice.configured)
     }
 
-    /// Switches to another client (new URL, credentials or category) for every clone; the
-    /// journal, the breaker and their state stay. Wakes the replayer so waiting grabs go to it.
+    /// Switches the primary endpoint to another client (new URL, credentials or category);
+    /// the journal, the breaker and their state stay.
     pub fn set_client(&self, choice: ClientChoice) {
-        self.inner.active.store(Arc::new(choice));
-        self.inner.wake.notify_one();
-    }
-
-    /// Whether new torrents are added paused.
-    fn start_paused(&self) -> bool {
-        self.inner.active.load().start_paused
+        let mut eps = (*self.endpoints()).clone();
+        eps[0].choice = Arc::new(choice);
+        self.set_endpoints(eps);
     }
 
     /// Grabs re-sent since this process started because qBittorrent forgot them.
@@ -241,43 +257,15 @@ impl Downloads {
         })
     }
 
-    /// Lists our category's torrents through the breaker, mapped for the queue and the import
-    /// step (which reads the tracker's snapshot of this list).
+    /// Lists our category's torrents on every endpoint (each through its breaker), merged, for
+    /// the queue and the import step; the first failure fails the whole (see
+    /// [`Downloads::poll_each`] for the per-endpoint answers tracking uses).
     pub async fn poll(&self) -> Result<Vec<DownloadStatus>, DownloadError> {
-        let active = self.inner.active.load_full();
-        let category = active.category.as_str();
-        let list = self
-            .inner
-            .breaker
-            .call(active.client.torrents(Some(category), &[]))
-            .await?;
-        let hashes = list.iter().map(|t| t.hash.clone()).collect();
-        let movies = self.inner.journal.movie_ids(hashes).await?;
-        Ok(list
-            .into_iter()
-            .map(|t| {
-                let movie = movies.get(&t.hash).copied();
-                DownloadStatus::from_info(t, movie)
-            })
-            .collect())
-    }
-
-    /// Why calls cannot be made right now, judged without taking a permit.
-    fn blocked(&self) -> Option<String> {
-        let b = &self.inner.breaker;
-        match b.state() {
-            BreakerState::ForcedOpen => Some("qbittorrent circuit breaker is forced open".into()),
-            BreakerState::Open => {
-                let until = b.snapshot().next_attempt_at?;
-                (until > Utc::now()).then(|| {
-                    format!(
-                        "qbittorrent circuit breaker is open until {}",
-                        until.to_rfc3339()
-                    )
-                })
-            }
-            _ => None,
+        let mut all = Vec::new();
+        for p in self.poll_each().await {
+            all.extend(p.result?);
         }
+        Ok(all)
     }
 
     /// One drain round: due operations in FIFO order until none is due or the service
@@ -294,6 +282,7 @@ impl Downloads {
             if due.is_empty() {
                 return Ok(Drain::Idle);
             }
+            let mut progressed = false;
             for entry in &due {
                 if self.blocked().is_some() {
                     return Ok(Drain::Blocked);
@@ -302,14 +291,20 @@ impl Downloads {
                     continue;
                 }
                 let attempt = self.attempt(entry).await;
+                // One held by the client it may already be on waits; the others go on.
+                let held = matches!(attempt, Attempt::Held(_));
                 let stop = matches!(
                     attempt,
                     Attempt::Refused(_) | Attempt::Outage(_) | Attempt::Misconfigured(_)
                 );
+                progressed |= !held;
                 self.settle(entry, attempt).await?;
                 if stop {
                     return Ok(Drain::Blocked);
                 }
+            }
+            if !progressed {
+                return Ok(Drain::Idle);
             }
         }
     }

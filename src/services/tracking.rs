@@ -3,6 +3,10 @@
 //! state, marked as such, while qBittorrent is unreachable. Every successful poll also
 //! reconciles the journal's sent grabs with the list (see `downloads::reconcile`): a grab
 //! qBittorrent forgot is re-sent, with a WARN log, a history event and a counter.
+//!
+//! With failover endpoints (issue 17) every download client is polled through its own breaker;
+//! the queue shows each one's last known list (one that cannot be reached keeps its last answer)
+//! and each is reconciled on its own run of successful polls.
 
 use super::downloads::{DownloadStatus, Downloads, LostGrab};
 use crate::domain::history::HistoryEventType;
@@ -10,7 +14,7 @@ use crate::store::{HistoryQuery, NewHistory, Store};
 use chrono::{DateTime, Utc};
 use parking_lot::Mutex;
 use serde_json::json;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,13 +32,17 @@ pub struct Snapshot {
     pub error: Option<String>,
 }
 
+/// One endpoint's last listed torrents and the start times of its latest successful polls.
+type EndpointTrack = (Vec<DownloadStatus>, VecDeque<DateTime<Utc>>);
+
 /// Holds the latest snapshot; cheap to share.
 #[derive(Default)]
 pub struct Tracker {
     latest: Mutex<Snapshot>,
-    /// Start times of the last two successful polls in an unbroken run (a failed poll clears
-    /// it): reconciliation's grace.
-    streak: Mutex<VecDeque<DateTime<Utc>>>,
+    /// Per endpoint (download-client id): its last listed torrents, and the start times of its
+    /// last two successful polls in an unbroken run (a failed poll clears them):
+    /// reconciliation's grace.
+    endpoints: Mutex<HashMap<i64, EndpointTrack>>,
     /// Where re-sent grabs are recorded; `None` records nothing (tests without a library).
     history: Option<Arc<dyn Store>>,
     /// Info-hashes (lower case) removed from the queue without removing them from qBittorrent
@@ -60,10 +68,11 @@ impl Tracker {
     /// Drops `hashes` from the latest snapshot: they were just removed from qBittorrent, so the
     /// queue must not show them until the next poll.
     pub fn forget(&self, hashes: &[String]) {
-        self.latest
-            .lock()
-            .items
-            .retain(|i| !hashes.iter().any(|h| h.eq_ignore_ascii_case(&i.hash)));
+        let gone = |i: &DownloadStatus| hashes.iter().any(|h| h.eq_ignore_ascii_case(&i.hash));
+        self.latest.lock().items.retain(|i| !gone(i));
+        for t in self.endpoints.lock().values_mut() {
+            t.0.retain(|i| !gone(i));
+        }
     }
 
     /// Stops tracking `hashes` (Radarr's `removeFromClient=false`): they leave the queue now
@@ -112,38 +121,67 @@ impl Tracker {
         }
     }
 
-    /// Polls once, records the outcome and reconciles the journal's sent grabs with it.
+    /// Polls every endpoint once, records the outcome and reconciles the journal's sent grabs
+    /// with each endpoint's list.
     pub async fn poll_once(&self, downloads: &Downloads) {
         let started = Utc::now();
-        match downloads.poll().await {
-            Ok(mut items) => {
-                // Reconciliation sees every torrent (an ignored grab is not a lost one).
-                let hashes = items.iter().map(|i| i.hash.clone()).collect();
-                let ignored = self.ignored().await;
-                items.retain(|i| !ignored.contains(&i.hash.to_ascii_lowercase()));
-                *self.latest.lock() = Snapshot {
-                    at: Some(Utc::now()),
-                    items,
-                    error: None,
-                };
-                let grace_since = {
-                    let mut s = self.streak.lock();
-                    s.push_back(started);
-                    while s.len() > 2 {
-                        s.pop_front();
+        let polls = downloads.poll_each().await;
+        let order: Vec<i64> = polls.iter().map(|p| p.endpoint.id).collect();
+        let mut errors = Vec::new();
+        let mut answered = Vec::new();
+        for p in polls {
+            match p.result {
+                Ok(items) => answered.push((p.endpoint, items)),
+                Err(e) => {
+                    if let Some(t) = self.endpoints.lock().get_mut(&p.endpoint.id) {
+                        t.1.clear();
                     }
-                    s.front().copied().filter(|_| s.len() == 2)
-                };
-                match downloads.reconcile(hashes, started, grace_since).await {
-                    Ok(lost) => self.record(&lost).await,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "could not reconcile sent grabs with qBittorrent")
-                    }
+                    errors.push(e.to_string());
                 }
             }
-            Err(e) => {
-                self.streak.lock().clear();
-                self.latest.lock().error = Some(e.to_string());
+        }
+        let ignored = if answered.is_empty() {
+            HashSet::new()
+        } else {
+            self.ignored().await
+        };
+        let mut work = Vec::new();
+        {
+            let mut eps = self.endpoints.lock();
+            eps.retain(|id, _| order.contains(id));
+            for (ep, items) in answered {
+                // Reconciliation sees every torrent (an ignored grab is not a lost one).
+                let hashes: Vec<String> = items.iter().map(|i| i.hash.clone()).collect();
+                let t = eps.entry(ep.id).or_default();
+                t.0 = items;
+                t.0.retain(|i| !ignored.contains(&i.hash.to_ascii_lowercase()));
+                t.1.push_back(started);
+                while t.1.len() > 2 {
+                    t.1.pop_front();
+                }
+                let grace_since = t.1.front().copied().filter(|_| t.1.len() == 2);
+                work.push((ep, hashes, grace_since));
+            }
+            let mut latest = self.latest.lock();
+            if !work.is_empty() {
+                latest.at = Some(Utc::now());
+            }
+            latest.items = order
+                .iter()
+                .filter_map(|id| eps.get(id))
+                .flat_map(|t| t.0.iter().cloned())
+                .collect();
+            latest.error = (!errors.is_empty()).then(|| errors.join("; "));
+        }
+        for (ep, hashes, grace_since) in work {
+            match downloads
+                .reconcile_on(&ep, hashes, started, grace_since)
+                .await
+            {
+                Ok(lost) => self.record(&lost).await,
+                Err(e) => {
+                    tracing::warn!(error = %e, client = %ep.name, "could not reconcile sent grabs with qBittorrent")
+                }
             }
         }
     }

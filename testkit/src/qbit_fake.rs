@@ -53,6 +53,12 @@ pub struct State {
     pub fail_status: Option<u16>,
     /// Delay before answering anything.
     pub delay: Duration,
+    /// Extra delay before answering `torrents/add` only (an add whose outcome the caller
+    /// cannot know when it times out).
+    pub add_delay: Duration,
+    /// `torrents/add` requests received, counted on arrival (before any delay; `seen` records
+    /// only those answered).
+    pub adds_received: u32,
     /// What `torrents/info` lists.
     pub torrents: Vec<serde_json::Value>,
     /// Every request, in order.
@@ -104,6 +110,8 @@ pub async fn start(password: &str) -> Fake {
         add_inserts: None,
         fail_status: None,
         delay: Duration::ZERO,
+        add_delay: Duration::ZERO,
+        adds_received: 0,
         torrents: Vec::new(),
         seen: Vec::new(),
         counter: 0,
@@ -153,6 +161,16 @@ async fn handle(
     let delay = st.lock().delay;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
+    }
+    let add_delay = {
+        let mut st = st.lock();
+        if path == "/api/v2/torrents/add" {
+            st.adds_received += 1;
+        }
+        st.add_delay
+    };
+    if path == "/api/v2/torrents/add" && !add_delay.is_zero() {
+        tokio::time::sleep(add_delay).await;
     }
     let h = |n: &str| {
         headers

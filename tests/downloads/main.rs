@@ -9,6 +9,8 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+mod failover;
+
 fn hash(i: usize) -> String {
     format!("{:040x}", 0xbeef_0000 + i)
 }

@@ -30,6 +30,7 @@ fn display(service: &str) -> String {
         "database" => "Database".into(),
         other => other
             .strip_prefix("torznab:")
+            .or_else(|| other.strip_prefix("qbittorrent:"))
             .or_else(|| other.strip_prefix("notification:"))
             .unwrap_or(other)
             .to_string(),
@@ -40,6 +41,9 @@ fn display(service: &str) -> String {
 pub fn entries(s: &AppState) -> Vec<Value> {
     let mut indexers = Vec::new();
     let mut notifications = Vec::new();
+    // Download clients (every failover endpoint), listed where the first one showed.
+    let mut clients: Vec<String> = Vec::new();
+    let mut clients_at = None;
     let mut out = Vec::new();
     for b in s.breakers.all() {
         if !b.state().is_open() {
@@ -50,11 +54,10 @@ pub fn entries(s: &AppState) -> Vec<Value> {
             "hdbits" => indexers.push(display(name)),
             n if n.starts_with("torznab:") => indexers.push(display(n)),
             n if n.starts_with("notification:") => notifications.push(display(n)),
-            "qbittorrent" => out.push(json!({
-                "source": "DownloadClientStatusCheck", "type": "error",
-                "message": "Download clients unavailable due to failures: qBittorrent",
-                "wikiUrl": format!("{WIKI}download-clients-are-unavailable-due-to-failures"),
-            })),
+            n if n == "qbittorrent" || n.starts_with("qbittorrent:") => {
+                clients_at.get_or_insert(out.len());
+                clients.push(display(n));
+            }
             "tmdb" => out.push(json!({
                 "source": "MetadataSourceCheck", "type": "warning",
                 "message": "Metadata source unavailable due to failures: TMDB (serving cached data)",
@@ -67,6 +70,16 @@ pub fn entries(s: &AppState) -> Vec<Value> {
             })),
             _ => {}
         }
+    }
+    if let Some(at) = clients_at {
+        out.insert(
+            at,
+            json!({
+                "source": "DownloadClientStatusCheck", "type": "error",
+                "message": format!("Download clients unavailable due to failures: {}", clients.join(", ")),
+                "wikiUrl": format!("{WIKI}download-clients-are-unavailable-due-to-failures"),
+            }),
+        );
     }
     if !indexers.is_empty() {
         out.insert(

@@ -11,13 +11,16 @@
 //! "already present" counts as success). After `max_resends` it is dead-lettered with the
 //! reason. A grab seen once and gone later was removed on purpose (by the user or another
 //! tool) and is never re-sent.
+//!
+//! With failover endpoints each endpoint is reconciled on its own polls, for the grabs the
+//! journal says it took (those sent before the journal recorded endpoints are the primary's).
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
 use chrono::{DateTime, Utc};
 
-use super::{DownloadError, Downloads};
+use super::{DownloadError, Downloads, Endpoint};
 
 /// A grab qBittorrent forgot after accepting it, and what reconciliation did about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +49,21 @@ impl Downloads {
         polled_at: DateTime<Utc>,
         grace_since: Option<DateTime<Utc>>,
     ) -> Result<Vec<LostGrab>, DownloadError> {
+        let primary = self.primary();
+        self.reconcile_on(&primary, listed, polled_at, grace_since)
+            .await
+    }
+
+    /// [`Downloads::reconcile`] for endpoint `ep`'s poll: only the grabs it took are judged,
+    /// and only it is asked about them.
+    pub async fn reconcile_on(
+        &self,
+        ep: &Endpoint,
+        listed: Vec<String>,
+        polled_at: DateTime<Utc>,
+        grace_since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<LostGrab>, DownloadError> {
+        let primary = self.primary().id;
         let (j, s) = (&self.inner.journal, &self.inner.settings);
         let grace = chrono::Duration::from_std(s.reconcile_grace).unwrap_or_default();
         let settled = polled_at - grace;
@@ -72,16 +90,15 @@ impl Downloads {
             .await?
             .into_iter()
             .filter(|e| !listed.contains(&e.info_hash))
+            .filter(|e| e.endpoint.unwrap_or(primary) == ep.id)
             .collect();
         if suspects.is_empty() {
             return Ok(Vec::new());
         }
         // Another category (the user had it already) counts as present.
         let hashes: Vec<String> = suspects.iter().map(|e| e.info_hash.clone()).collect();
-        let client = self.client();
-        let client = &client;
-        let found: HashSet<String> = self
-            .inner
+        let client = ep.choice.client.clone();
+        let found: HashSet<String> = ep
             .breaker
             .call(client.torrents(None, &hashes))
             .await?

@@ -1,7 +1,7 @@
 //! Removing torrents from qBittorrent (Radarr's `DELETE /queue/{id}?removeFromClient=true`).
 //!
-//! Why here: the delete goes through the `qbittorrent` breaker with its timeout like every other
-//! call, and the journal must forget the removed torrents, or reconciliation would take a
+//! Why here: the delete goes to the endpoint that has the torrent (failover), through its
+//! breaker with its timeout like every other call, and the journal must forget the removed torrents, or reconciliation would take a
 //! removed-before-seen grab for one qBittorrent lost and send it again.
 
 use chrono::Utc;
@@ -16,12 +16,13 @@ impl Downloads {
         if hashes.is_empty() {
             return Ok(());
         }
-        let client = self.client();
-        self.inner
-            .breaker
-            .call(client.delete(hashes, delete_files))
-            .await?;
-        self.forget(hashes).await
+        // Each torrent is deleted on the endpoint that has it.
+        for (ep, group) in self.owners(hashes).await? {
+            let client = ep.choice.client.clone();
+            ep.breaker.call(client.delete(&group, delete_files)).await?;
+            self.forget(&group).await?;
+        }
+        Ok(())
     }
 
     /// Drops every journal operation for `hashes`: waiting and dead ones are deleted, sent ones

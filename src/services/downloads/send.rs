@@ -5,12 +5,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::{DownloadError, DownloadSettings, Downloads, Grab};
-use crate::breaker::{CallError, Classify, FailureClass};
+use super::{ClientChoice, DownloadError, DownloadSettings, Downloads, Grab};
 use crate::clients::http::HttpError;
-use crate::clients::qbittorrent::{
-    is_permanent, magnet_info_hash, torrent_info_hash, AddOutcome, AddRequest, AddSource,
-};
+use crate::clients::qbittorrent::{magnet_info_hash, torrent_info_hash, AddRequest, AddSource};
 use crate::config::Secret;
 use crate::journal::{
     AddPayload, JournalEntry, JournalError, NewOperation, OpKind, PayloadSource, TorrentBytes,
@@ -29,6 +26,9 @@ pub(super) enum Attempt {
     Retry(String),
     /// Never going to work.
     Dead(String),
+    /// Waits for the endpoint a send of unknown outcome went to (failover's no-double-send
+    /// rule); not counted, and other operations go on.
+    Held(String),
 }
 
 /// An absolute http(s) URL qBittorrent can fetch: a host, and no blank or control character
@@ -93,72 +93,13 @@ impl Downloads {
                 category: Some(self.category()),
                 tags: grab.tags,
                 save_path: grab.save_path,
-                paused: grab.paused || self.start_paused(),
+                // The endpoint's "add paused" is applied when it is sent there.
+                paused: grab.paused,
                 movie_id: grab.movie_id,
                 title: grab.title,
             },
             torrent,
         })
-    }
-
-    /// Sends one journaled operation, idempotently.
-    pub(super) async fn attempt(&self, entry: &JournalEntry) -> Attempt {
-        let hash = entry.info_hash.as_str();
-        let checkable = is_info_hash(hash);
-        if checkable {
-            match self.present(hash).await {
-                Ok(true) => return Attempt::Done,
-                Ok(false) => {}
-                Err(a) => return a,
-            }
-        }
-        let req = add_request(entry);
-        let client = self.client();
-        let client = &client;
-        match self.inner.breaker.call(client.add(&req)).await {
-            Ok(AddOutcome::Added) => Attempt::Done,
-            Ok(AddOutcome::Rejected) if checkable => match self.present(hash).await {
-                Ok(true) => Attempt::Done,
-                Ok(false) => Attempt::Retry("qBittorrent answered \"Fails.\" to the add".into()),
-                Err(a) => a,
-            },
-            Ok(AddOutcome::Rejected) => Attempt::Retry(
-                "qBittorrent answered \"Fails.\" (URL unreachable, or already added)".into(),
-            ),
-            Err(e) => self.judge(e),
-        }
-    }
-
-    /// Whether qBittorrent already has `hash` (any category).
-    async fn present(&self, hash: &str) -> Result<bool, Attempt> {
-        let client = self.client();
-        let client = &client;
-        let hashes = [hash.to_string()];
-        match self
-            .inner
-            .breaker
-            .call(client.torrents(None, &hashes))
-            .await
-        {
-            Ok(list) => Ok(list.iter().any(|t| t.hash.eq_ignore_ascii_case(hash))),
-            Err(e) => Err(self.judge(e)),
-        }
-    }
-
-    /// Sorts a failed call into the attempt categories.
-    fn judge(&self, e: CallError<HttpError>) -> Attempt {
-        let down = || self.inner.breaker.state().is_open();
-        match e {
-            CallError::Open(r) => Attempt::Refused(r.to_string()),
-            CallError::Timeout if down() => Attempt::Outage("qbittorrent: call timed out".into()),
-            CallError::Timeout => Attempt::Retry("qbittorrent: call timed out".into()),
-            CallError::Inner(e) if is_permanent(&e) => Attempt::Dead(describe_permanent(&e)),
-            CallError::Inner(e) => match e.classify() {
-                FailureClass::Misconfigured(_) => Attempt::Misconfigured(e.to_string()),
-                FailureClass::Failure(_) if down() => Attempt::Outage(e.to_string()),
-                _ => Attempt::Retry(e.to_string()),
-            },
-        }
     }
 
     /// Writes the attempt's verdict to the journal.
@@ -174,6 +115,11 @@ impl Downloads {
                 j.mark_done(id).await?;
                 tracing::info!(id, hash = %entry.info_hash, "sent to qBittorrent");
                 Settled::Done
+            }
+            Attempt::Held(why) => {
+                j.release(id, Some(why.clone()), Utc::now() + s.poll_interval)
+                    .await?;
+                Settled::Pending(why)
             }
             Attempt::Refused(why) | Attempt::Outage(why) => {
                 j.release(id, Some(why.clone()), Utc::now()).await?;
@@ -220,7 +166,8 @@ fn backoff(s: &DownloadSettings, n: u32) -> Duration {
     exp.mul_f64(1.0 - rand::random::<f64>() * 0.1)
 }
 
-fn describe_permanent(e: &HttpError) -> String {
+/// The reason a permanent refusal dead-letters an operation with.
+pub(super) fn describe_permanent(e: &HttpError) -> String {
     match e {
         HttpError::Status { status: 415, .. } => {
             "qBittorrent rejected the torrent as invalid (HTTP 415)".into()
@@ -229,12 +176,14 @@ fn describe_permanent(e: &HttpError) -> String {
     }
 }
 
-fn is_info_hash(h: &str) -> bool {
+/// A 40-hex info-hash (what qBittorrent lists; `url:` keys cannot be checked).
+pub(super) fn is_info_hash(h: &str) -> bool {
     h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Rebuilds the client request from a journal entry.
-fn add_request(e: &JournalEntry) -> AddRequest {
+/// Rebuilds the client request from a journal entry for the endpoint `to` (its category and
+/// "add paused").
+pub(super) fn add_request(e: &JournalEntry, to: &ClientChoice) -> AddRequest {
     let p = &e.payload;
     let source = match &p.source {
         PayloadSource::Magnet { uri } => AddSource::Magnet(uri.clone()),
@@ -246,10 +195,10 @@ fn add_request(e: &JournalEntry) -> AddRequest {
     };
     AddRequest {
         source,
-        category: p.category.clone(),
+        category: Some(to.category.clone()),
         tags: p.tags.clone(),
         save_path: p.save_path.clone(),
-        paused: p.paused,
+        paused: p.paused || to.start_paused,
     }
 }
 

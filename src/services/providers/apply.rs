@@ -1,6 +1,6 @@
 //! Puts the providers in force: the breaker registry follows them (a new Torznab indexer gets
 //! `torznab:<name>`, a removed one's breaker goes), the search service gets the indexers, the
-//! download service the highest-priority enabled client, and TMDB its key. Runs after every
+//! download service every enabled client in priority order (`clients.rs`), and TMDB its key. Runs after every
 //! change through the API and every config reload; clients whose settings did not change are
 //! kept (with their caps cache and HDBits quota), so nothing is lost.
 
@@ -9,12 +9,11 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::config_view::{self, hdbits_api_url, qbittorrent_url, torznab_url};
+use super::config_view::{self, hdbits_api_url, torznab_url};
 use super::model::{Provider, Source};
 use super::Providers;
 use crate::breaker::Registry;
 use crate::config::{Config, Secret, TorznabIndexer};
-use crate::services::downloads::ClientChoice;
 use crate::services::search::Indexer;
 
 /// What the last apply built, so an unchanged provider keeps its client.
@@ -22,8 +21,8 @@ use crate::services::search::Indexer;
 pub(super) struct Built {
     /// Breaker name → (settings fingerprint, indexer).
     indexers: HashMap<String, (String, Indexer)>,
-    /// Fingerprint of the download client in use.
-    client: String,
+    /// Fingerprint of the download clients in use.
+    pub(super) client: String,
 }
 
 /// Pushes the config's thresholds into the breakers (never touching state or counters),
@@ -45,7 +44,9 @@ pub fn sync_registry(registry: &Registry, cfg: &Config, extra: &[String]) {
         }
     }
     for b in registry.all() {
-        let dynamic = b.name().starts_with("torznab:") || b.name().starts_with("notification:");
+        let dynamic = b.name().starts_with("torznab:")
+            || b.name().starts_with("notification:")
+            || b.name().starts_with("qbittorrent:");
         if !wanted.iter().any(|w| w == b.name()) && dynamic {
             registry.remove(b.name());
         }
@@ -77,6 +78,7 @@ impl Providers {
         let mut built = self.inner.built.lock();
         let mut extra = self.extra_breakers();
         extra.extend(self.notification_breakers());
+        extra.extend(self.client_breakers(cfg));
         sync_registry(&self.inner.registry, cfg, &extra);
         self.apply_notifications();
         self.apply_indexers(cfg, &mut built);
@@ -167,68 +169,6 @@ impl Providers {
                     .filter(|_| p.source == Source::Database),
             ),
         )
-    }
-
-    /// The download client in use: the enabled one with the best (lowest) priority; on a tie one
-    /// added through the API wins over the config file's, then the older. Without any, the
-    /// config's `[qbittorrent]` defaults (as before there was an API).
-    pub(super) fn chosen_client(&self, cfg: &Config) -> Option<Provider> {
-        let db = self.inner.db.read().clients.clone();
-        let mut all: Vec<Provider> = db
-            .into_iter()
-            .chain(config_view::download_clients(cfg))
-            .filter(|p| p.enable)
-            .collect();
-        all.sort_by_key(|p| (p.priority, p.source == Source::Config, p.id));
-        all.into_iter().next()
-    }
-
-    fn apply_client(&self, cfg: &Config, built: &mut Built) {
-        let q = &cfg.qbittorrent;
-        let chosen = self.chosen_client(cfg);
-        let print = match &chosen {
-            Some(p) if p.source == Source::Database => json!([p.id, p.fields]).to_string(),
-            _ => json!([q.url, q.username, q.password.expose(), q.category]).to_string(),
-        };
-        if print == built.client {
-            return;
-        }
-        let first = built.client.is_empty();
-        built.client = print;
-        let timeout = Duration::from_secs(q.timeout_seconds);
-        let choice = match chosen.filter(|p| p.source == Source::Database) {
-            Some(p) => {
-                let category = Some(p.text("movieCategory"))
-                    .filter(|c| !c.trim().is_empty())
-                    .unwrap_or_else(|| q.category.clone());
-                ClientChoice {
-                    client: self.inner.factory.qbittorrent(
-                        &qbittorrent_url(&p),
-                        &p.text("username"),
-                        Secret::new(p.text("password")),
-                        timeout,
-                    ),
-                    category,
-                    configured: true,
-                    start_paused: p.int("initialState") == Some(2),
-                }
-            }
-            // At start the client built from the config is already in place.
-            None if first => return,
-            None => ClientChoice {
-                client: self.inner.factory.qbittorrent(
-                    &q.url,
-                    &q.username,
-                    q.password.clone(),
-                    timeout,
-                ),
-                category: q.category.clone(),
-                configured: !q.username.is_empty(),
-                start_paused: false,
-            },
-        };
-        tracing::info!(url = %choice.client.base_url(), "download client in use changed");
-        self.inner.downloads.set_client(choice);
     }
 
     fn apply_tmdb(&self, cfg: &Config) {

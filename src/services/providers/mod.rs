@@ -10,6 +10,7 @@
 
 mod apply;
 mod check;
+mod clients;
 mod config_view;
 mod model;
 mod notifications;
