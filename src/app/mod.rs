@@ -4,6 +4,7 @@
 
 mod data_files;
 mod idle;
+mod memory;
 pub mod resilience;
 pub mod server;
 pub mod wiring;
@@ -81,7 +82,7 @@ pub async fn build(
     let store: Arc<dyn Store> = guarded;
     seed_profiles(store.as_ref()).await?;
     // Warm the read-only fallback so a database outage right after start can still serve reads.
-    store.movies().await?;
+    store.reload_movies().await?;
     store.root_folders().await?;
     store.tags().await?;
     let config = LiveConfig::new(cfg.clone(), sources);
@@ -201,6 +202,7 @@ pub async fn run(
 ) -> Result<(), StartError> {
     let reloader = crate::config::spawn_reloader(state.config.clone());
     let purge = spawn_session_purge(state.clone());
+    let trimmer = memory::spawn_trimmer(state.clone());
     let prober = crate::health::prober::spawn(state.health.clone(), state.alerts.clone());
     let tracking = state
         .tracker
@@ -249,6 +251,7 @@ pub async fn run(
     };
     reloader.abort();
     purge.abort();
+    trimmer.abort();
     prober.abort();
     scheduler.abort();
     tracking.abort();

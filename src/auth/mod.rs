@@ -56,9 +56,6 @@ pub struct AuthService {
     store: Arc<dyn Store>,
     config: LiveConfig,
     limiter: LoginLimiter,
-    /// Hash verified when the username is unknown, so both paths cost the same time. Computed on a
-    /// background thread so it does not delay start-up.
-    dummy_hash: Arc<once_cell::sync::OnceCell<String>>,
 }
 
 /// SHA-256 of a session token, hex: what the database stores.
@@ -68,17 +65,10 @@ fn token_hash(token: &str) -> String {
 
 impl AuthService {
     pub fn new(store: Arc<dyn Store>, config: LiveConfig) -> Self {
-        let dummy_hash = Arc::new(once_cell::sync::OnceCell::new());
-        let d = dummy_hash.clone();
-        std::thread::spawn(move || {
-            d.get_or_init(|| password::hash("reelarr-timing-equaliser"))
-                .len()
-        });
         AuthService {
             store,
             config,
             limiter: LoginLimiter::default(),
-            dummy_hash,
         }
     }
 
@@ -117,15 +107,7 @@ impl AuthService {
         let user = self.store.user_by_name(username).await?;
         let stored = match &user {
             Some(u) => u.password_hash.clone(),
-            None => {
-                let d = self.dummy_hash.clone();
-                tokio::task::spawn_blocking(move || {
-                    d.get_or_init(|| password::hash("reelarr-timing-equaliser"))
-                        .clone()
-                })
-                .await
-                .unwrap_or_default()
-            }
+            None => password::DUMMY_HASH.to_string(),
         };
         let ok = verify_blocking(stored, password_given.to_string()).await && user.is_some();
         let Some(user) = user.filter(|_| ok) else {

@@ -22,9 +22,70 @@ pub struct Movie {
     pub path: String,
     pub tags: Vec<i64>,
     pub added: DateTime<Utc>,
-    pub metadata: Value,
+    pub metadata: Metadata,
     pub last_info_sync: Option<DateTime<Utc>>,
-    pub file: Option<MovieFile>,
+    /// Boxed: most movies have no file, and an inline one would triple every `Movie`.
+    pub file: Option<Box<MovieFile>>,
+}
+
+/// A movie's TMDB metadata, kept as compact JSON text rather than a `serde_json::Value` tree:
+/// the library is held in memory whole (the database breaker's copy), and a tree costs a
+/// 392-byte map node plus a boxed string per key (about 520 B for a bare title and year, several
+/// KB with overview, images and genres) where the text is one allocation of its own length.
+/// Always built from a `Value` (whose maps keep keys sorted), so equal metadata is equal text.
+/// Read it with [`Metadata::value`], which parses: once per use, not once per field.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Metadata(Box<str>);
+
+impl Metadata {
+    /// The metadata as a JSON tree (parsed on every call: read it once per use).
+    pub fn value(&self) -> Value {
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+
+    /// The JSON text as stored.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Value> for Metadata {
+    fn from(v: Value) -> Self {
+        Metadata::from(&v)
+    }
+}
+
+impl From<&Value> for Metadata {
+    fn from(v: &Value) -> Self {
+        Metadata(v.to_string().into_boxed_str())
+    }
+}
+
+impl Default for Metadata {
+    /// An empty object, what a movie without TMDB details holds at least.
+    fn default() -> Self {
+        Metadata("{}".into())
+    }
+}
+
+impl std::fmt::Debug for Metadata {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Written and read as the JSON value itself (not a string), so the on-disk copy of the library
+/// keeps the shape it had when this was a `Value`.
+impl Serialize for Metadata {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Value::deserialize(d).map(Metadata::from)
+    }
 }
 
 /// What is needed to add a movie (the store assigns id and `added`).
@@ -40,7 +101,7 @@ pub struct NewMovie {
     pub root_folder_path: String,
     pub path: String,
     pub tags: Vec<i64>,
-    pub metadata: Value,
+    pub metadata: Metadata,
 }
 
 /// The imported file of a movie (one per movie, as in Radarr).
@@ -118,4 +179,34 @@ pub struct BlocklistEntry {
     pub info_hash: Option<String>,
     pub reason: String,
     pub date: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The library is held in memory whole: a `Movie` stays small (it was 632 B with the file
+    /// inline and the metadata as a `Value` tree).
+    #[test]
+    fn a_movie_is_compact() {
+        let size = std::mem::size_of::<Movie>();
+        assert!(size <= 240, "Movie is {size} bytes");
+        assert_eq!(std::mem::size_of::<Metadata>(), 16);
+    }
+
+    /// Metadata reads, writes and compares as the JSON it holds.
+    #[test]
+    fn metadata_is_its_json() {
+        let v = json!({"year": 1999, "title": "The Matrix", "genres": ["Action"]});
+        let m = Metadata::from(&v);
+        assert_eq!(m.value(), v);
+        assert_eq!(m, Metadata::from(v.clone()));
+        assert_ne!(m, Metadata::default());
+        assert_eq!(Metadata::default().value(), json!({}));
+        // Serialized as the value itself, so the on-disk copy keeps its shape.
+        assert_eq!(serde_json::to_value(&m).unwrap(), v);
+        let back: Metadata = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(back, m);
+    }
 }

@@ -26,7 +26,7 @@ impl LibraryStore for GuardedStore {
     async fn reload_movies(&self) -> StoreResult<()> {
         match self.guard(self.inner().movies()).await {
             Ok(all) => {
-                self.snapshot.set_movies(&all);
+                self.snapshot.take_movies(all);
                 Ok(())
             }
             Err(e) if e.is_outage() && self.snapshot.is_ready() => Ok(()),

@@ -4,7 +4,8 @@
 
 use super::StoreResult;
 use crate::domain::movie::{
-    BlocklistEntry, CommandRecord, HistoryEntry, Movie, MovieFile, RootFolder, StoredProfile, Tag,
+    BlocklistEntry, CommandRecord, HistoryEntry, Metadata, Movie, MovieFile, RootFolder,
+    StoredProfile, Tag,
 };
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -41,6 +42,13 @@ arg_from!(i64 => Int, Option<i64> => OptInt, i32 => Int32, String => Text,
     Option<String> => OptText, bool => Flag, Value => Json, DateTime<Utc> => Time,
     Option<DateTime<Utc>> => OptTime, Vec<i64> => Ids, Vec<String> => Texts);
 
+/// Metadata is stored as the JSON it holds (a JSON column in SQLite, `jsonb` in PostgreSQL).
+impl From<Metadata> for Arg {
+    fn from(v: Metadata) -> Self {
+        Arg::Json(v.value())
+    }
+}
+
 impl From<&str> for Arg {
     fn from(v: &str) -> Self {
         Arg::Text(v.to_string())
@@ -74,7 +82,7 @@ pub(super) type Map<T> = fn(&dyn Cells) -> StoreResult<T>;
 pub(super) fn movie(r: &dyn Cells) -> StoreResult<Movie> {
     let id = r.int(0)?;
     let file = match r.opt_int(14)? {
-        Some(fid) => Some(MovieFile {
+        Some(fid) => Some(Box::new(MovieFile {
             id: fid,
             movie_id: id,
             relative_path: r.text(15)?,
@@ -83,7 +91,7 @@ pub(super) fn movie(r: &dyn Cells) -> StoreResult<Movie> {
             release_group: r.opt_text(18)?,
             edition: r.opt_text(19)?,
             date_added: r.time(20)?,
-        }),
+        })),
         None => None,
     };
     Ok(Movie {
@@ -99,7 +107,7 @@ pub(super) fn movie(r: &dyn Cells) -> StoreResult<Movie> {
         path: r.text(9)?,
         tags: r.ids(10)?,
         added: r.time(11)?,
-        metadata: r.json(12)?,
+        metadata: r.json(12)?.into(),
         last_info_sync: r.opt_time(13)?,
         file,
     })

@@ -105,23 +105,54 @@ impl Snapshot {
     }
 
     pub fn set_movies(&self, all: &[Movie]) {
-        // Every write keeps the copy current, so a full list almost always matches it already:
-        // comparing allocates nothing. Only movies that differ are replaced, so the others keep
-        // their `Arc` (and whatever was cached for them).
-        let unchanged = |map: &BTreeMap<i64, Arc<Movie>>| {
-            map.len() == all.len() && all.iter().all(|m| map.get(&m.id).map(|a| &**a) == Some(m))
-        };
-        if !self.is_ready() || !unchanged(&self.movies.read()) {
+        if !self.matches(all) {
+            self.replace_movies(all);
+        }
+        self.loaded();
+    }
+
+    /// Like [`Snapshot::set_movies`], taking the list: a new or changed movie is moved in rather
+    /// than copied, so a full read (at start: the whole library) is not held twice.
+    pub fn take_movies(&self, all: Vec<Movie>) {
+        if !self.matches(&all) {
             let mut map = self.movies.write();
             let mut next = BTreeMap::new();
             for m in all {
-                let keep = map.remove(&m.id).filter(|a| **a == *m);
-                next.insert(m.id, keep.unwrap_or_else(|| Arc::new(m.clone())));
+                let keep = map.remove(&m.id).filter(|a| **a == m);
+                next.insert(m.id, keep.unwrap_or_else(|| Arc::new(m)));
             }
             *map = next;
             *self.sorted.write() = None;
             self.changed();
         }
+        self.loaded();
+    }
+
+    /// Whether the copy already holds exactly `all`. Every write keeps the copy current, so a
+    /// full list almost always matches: comparing allocates nothing.
+    fn matches(&self, all: &[Movie]) -> bool {
+        let map = self.movies.read();
+        self.is_ready()
+            && map.len() == all.len()
+            && all.iter().all(|m| map.get(&m.id).map(|a| &**a) == Some(m))
+    }
+
+    /// Replaces the movies with `all`; only movies that differ get a new `Arc`, so the others
+    /// keep theirs (and whatever was cached for them).
+    fn replace_movies(&self, all: &[Movie]) {
+        let mut map = self.movies.write();
+        let mut next = BTreeMap::new();
+        for m in all {
+            let keep = map.remove(&m.id).filter(|a| **a == *m);
+            next.insert(m.id, keep.unwrap_or_else(|| Arc::new(m.clone())));
+        }
+        *map = next;
+        *self.sorted.write() = None;
+        self.changed();
+    }
+
+    /// A full list was just seen.
+    fn loaded(&self) {
         *self.loaded_at.lock() = Some(Instant::now());
         self.ready.store(true, Ordering::Release);
     }

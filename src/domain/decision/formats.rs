@@ -82,6 +82,7 @@ pub fn cutoff_unmet(
     }
     let lang = movie
         .metadata
+        .value()
         .get("originalLanguage")
         .and_then(|v| v.as_str())
         .and_then(language_id_from_iso);

@@ -79,7 +79,7 @@ async fn calendar(s: Arc<AppState>, q: Params) -> Result<Resp, Rejection> {
         .await?;
     let list: Vec<Value> = movies
         .iter()
-        .map(|m| movie_resource(&m.metadata, Some(m)))
+        .map(|m| movie_resource(&m.metadata.value(), Some(m)))
         .collect();
     Ok(warp::reply::json(&list).into_response())
 }

@@ -76,7 +76,7 @@ pub fn routes(state: Arc<AppState>) -> impl Filter<Extract = (Resp,), Error = Re
             let saved = s.library.edit_movies(edit).await?;
             let list: Vec<Value> = saved
                 .iter()
-                .map(|m| movie_resource(&m.metadata, Some(m)))
+                .map(|m| movie_resource(&m.metadata.value(), Some(m)))
                 .collect();
             Ok::<_, Rejection>(
                 warp::reply::with_status(warp::reply::json(&list), StatusCode::ACCEPTED)

@@ -72,7 +72,7 @@ pub fn history_resource(e: &HistoryEntry, ctx: &HistoryContext, include_movie: b
     });
     if include_movie {
         if let Some(m) = movie {
-            v["movie"] = movie_resource(&m.metadata, Some(m));
+            v["movie"] = movie_resource(&m.metadata.value(), Some(m));
         }
     }
     v

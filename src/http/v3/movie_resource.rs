@@ -126,7 +126,7 @@ pub fn movie_resource(info: &Value, lib: Option<&Movie>) -> Value {
 /// A library movie's resource as JSON bytes: what the full list caches and streams per movie,
 /// and what `GET /api/v3/movie/{id}` answers.
 pub fn render_movie(m: &Movie) -> Vec<u8> {
-    serde_json::to_vec(&movie_resource(&m.metadata, Some(m)))
+    serde_json::to_vec(&movie_resource(&m.metadata.value(), Some(m)))
         .expect("a JSON value always serializes")
 }
 

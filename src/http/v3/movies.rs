@@ -46,7 +46,7 @@ struct AddOptions {
 }
 
 fn resource(m: &Movie) -> Value {
-    movie_resource(&m.metadata, Some(m))
+    movie_resource(&m.metadata.value(), Some(m))
 }
 
 fn reply(v: &Value, status: StatusCode) -> Resp {

@@ -47,7 +47,7 @@ async fn list(s: Arc<AppState>, q: Params, which: Wanted) -> Result<Resp, Reject
         .wanted(which, monitored)
         .await?
         .iter()
-        .map(|m| movie_resource(&m.metadata, Some(m)))
+        .map(|m| movie_resource(&m.metadata.value(), Some(m)))
         .collect();
     let field = sort_field(&paging.sort_key);
     let (records, total) = page_of(all, &paging, |v| {

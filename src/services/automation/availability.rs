@@ -13,7 +13,7 @@ fn date(meta: &Value, key: &str) -> Option<DateTime<Utc>> {
 /// `released` once out digitally or physically. A movie without any date (added while TMDB was
 /// down) counts as available: a search costs little, missing a release costs more.
 pub fn is_available(movie: &Movie, now: DateTime<Utc>) -> bool {
-    let m = &movie.metadata;
+    let m = &movie.metadata.value();
     let cinemas = date(m, "inCinemas");
     let digital = date(m, "digitalRelease");
     let physical = date(m, "physicalRelease");
@@ -48,7 +48,7 @@ mod tests {
             path: "/m/x".into(),
             tags: vec![],
             added: Utc::now(),
-            metadata: meta,
+            metadata: meta.into(),
             last_info_sync: None,
             file: None,
         }

@@ -119,8 +119,8 @@ impl Automation {
 
     async fn context(&self, movie: &Movie) -> Result<MovieContext, AutomationError> {
         let mut ctx = MovieContext::new(self.profile_of(movie).await?);
-        ctx.runtime_minutes = movie
-            .metadata
+        let meta = movie.metadata.value();
+        ctx.runtime_minutes = meta
             .get("runtime")
             .and_then(|v| v.as_u64())
             .map(|r| r as u32);
@@ -132,8 +132,7 @@ impl Automation {
         ctx.indexer_min_seeders = self.inner.search.minimum_seeders();
         ctx.size_limits = load_size_limits(self.store()).await?;
         ctx.custom_formats = load_formats(self.store()).await?;
-        ctx.original_language = movie
-            .metadata
+        ctx.original_language = meta
             .get("originalLanguage")
             .and_then(|v| v.as_str())
             .and_then(crate::domain::custom_format::language_id_from_iso);

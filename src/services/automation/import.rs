@@ -241,7 +241,7 @@ impl Automation {
     /// Download (or, replacing a file, Upgrade plus the old file's MovieFileDelete) notifications.
     async fn notify_import(&self, movie: &Movie, d: &DownloadStatus, file: &MovieFile) {
         let tags = payload::tag_labels(self.store(), movie).await;
-        let old = movie.file.as_ref();
+        let old = movie.file.as_deref();
         if let Some(old) = old {
             let e = payload::movie_file_delete(movie, &tags, old, "upgrade");
             self.inner.notifier.emit(e);

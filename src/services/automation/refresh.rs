@@ -45,7 +45,9 @@ impl Automation {
                     if info.imdb_id.is_some() {
                         movie.imdb_id = info.imdb_id.clone();
                     }
-                    movie.metadata = serde_json::to_value(&info).unwrap_or(movie.metadata);
+                    if let Ok(v) = serde_json::to_value(&info) {
+                        movie.metadata = v.into();
+                    }
                     movie.last_info_sync = Some(chrono::Utc::now());
                     self.store().update_movie(&movie).await?;
                     report.refreshed += 1;

@@ -145,7 +145,8 @@ impl ImageService {
 
     /// A library movie's cover; the placeholder when TMDB has none or cannot give it now.
     pub async fn cover(&self, movie: &Movie, kind: CoverType) -> Image {
-        let file = movie.metadata["images"]
+        let meta = movie.metadata.value();
+        let file = meta["images"]
             .as_array()
             .and_then(|images| images.iter().find(|i| i["coverType"] == kind.name()))
             .and_then(|i| i["remoteUrl"].as_str())

@@ -9,6 +9,7 @@ use super::{LibraryService, Result};
 use crate::domain::movie::Movie;
 use crate::store::MovieList;
 use bytes::{Bytes, BytesMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,6 +46,8 @@ struct Rendered {
 #[derive(Clone)]
 pub(super) struct RenderCache {
     cache: moka::sync::Cache<i64, Rendered>,
+    /// Lists being streamed right now (see [`LibraryService::lists_streaming`]).
+    streaming: Arc<AtomicUsize>,
 }
 
 impl RenderCache {
@@ -54,7 +57,10 @@ impl RenderCache {
             // The JSON plus the entry's own bookkeeping, roughly.
             .weigher(|_, r: &Rendered| u32::try_from(r.json.len() + 96).unwrap_or(u32::MAX))
             .build();
-        RenderCache { cache }
+        RenderCache {
+            cache,
+            streaming: Arc::default(),
+        }
     }
 
     /// Drops movie `id`'s rendering (it changed or is gone).
@@ -110,6 +116,7 @@ pub struct ListChunks {
 
 impl ListChunks {
     pub(super) fn new(movies: MovieList, cache: RenderCache, render: Render) -> Self {
+        cache.streaming.fetch_add(1, Ordering::AcqRel);
         ListChunks {
             movies,
             next: 0,
@@ -127,6 +134,13 @@ impl ListChunks {
     /// Whether the library is empty.
     pub fn is_empty(&self) -> bool {
         self.movies.is_empty()
+    }
+}
+
+/// Counts the list as finished, whether it was read to the end or the client went away.
+impl Drop for ListChunks {
+    fn drop(&mut self) {
+        self.cache.streaming.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -164,6 +178,12 @@ impl LibraryService {
     pub async fn movie_list_json(&self, render: Render) -> Result<ListChunks> {
         let movies = self.full_list().await?;
         Ok(ListChunks::new(movies, self.rendered.clone(), render))
+    }
+
+    /// How many full lists are being streamed right now. A burst of them allocates and frees
+    /// many chunks; whoever gives freed memory back to the OS waits until this is 0.
+    pub fn lists_streaming(&self) -> usize {
+        self.rendered.streaming.load(Ordering::Acquire)
     }
 
     /// The in-memory library, read from the database first when it is older than

@@ -191,7 +191,7 @@ impl LibraryService {
             root_folder_path: root,
             path,
             tags: b.tags.unwrap_or_default(),
-            metadata,
+            metadata: metadata.into(),
         };
         let mut m = match self.store.add_movie(&new).await.map_err(ServiceError::from) {
             Ok(m) => m,

@@ -83,9 +83,10 @@ fn date_of(metadata: &Value, field: &str) -> Option<DateTime<Utc>> {
 
 /// Whether any release date of the movie falls in `[start, end]`.
 pub fn releases_between(m: &Movie, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let meta = m.metadata.value();
     RELEASES
         .iter()
-        .filter_map(|f| date_of(&m.metadata, f))
+        .filter_map(|f| date_of(&meta, f))
         .any(|d| d >= start && d <= end)
 }
 
@@ -196,7 +197,7 @@ impl LibraryService {
             .filter(|m| tags.is_empty() || m.tags.iter().any(|t| tags.contains(t)))
             .filter(|m| releases_between(m, start, end))
             .collect();
-        movies.sort_by_key(|m| (date_of(&m.metadata, "inCinemas"), m.id));
+        movies.sort_by_cached_key(|m| (date_of(&m.metadata.value(), "inCinemas"), m.id));
         Ok(movies)
     }
 }
@@ -232,7 +233,7 @@ mod tests {
             d("2024-03-02T00:00:00Z"),
             d("2024-05-31T00:00:00Z")
         ));
-        m.metadata = json!({});
+        m.metadata = json!({}).into();
         assert!(!releases_between(
             &m,
             d("2000-01-01T00:00:00Z"),

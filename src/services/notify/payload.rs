@@ -49,7 +49,7 @@ fn date(meta: &Value, key: &str) -> Option<DateTime<Utc>> {
 /// Radarr's `releaseDate`: the physical release, else the digital one, else 90 days after the
 /// cinema release.
 fn release_date(movie: &Movie) -> Option<String> {
-    let m = &movie.metadata;
+    let m = &movie.metadata.value();
     date(m, "physicalRelease")
         .or_else(|| date(m, "digitalRelease"))
         .or_else(|| date(m, "inCinemas").map(|d| d + Duration::days(90)))
@@ -73,6 +73,7 @@ pub async fn tag_labels(store: &dyn Store, movie: &Movie) -> Vec<String> {
 
 /// `WebhookMovie`.
 fn movie_json(movie: &Movie, tags: &[String]) -> Value {
+    let meta = movie.metadata.value();
     let mut v = json!({
         "id": movie.id,
         "title": movie.title,
@@ -81,10 +82,10 @@ fn movie_json(movie: &Movie, tags: &[String]) -> Value {
         "folderPath": movie.path,
         "tmdbId": movie.tmdb_id,
         "imdbId": movie.imdb_id.clone().unwrap_or_default(),
-        "overview": movie.metadata.get("overview").cloned().unwrap_or(Value::Null),
+        "overview": meta.get("overview").cloned().unwrap_or(Value::Null),
         "tags": tags,
     });
-    if let Some(genres) = movie.metadata.get("genres") {
+    if let Some(genres) = meta.get("genres") {
         v["genres"] = genres.clone();
     }
     v

@@ -19,7 +19,7 @@ fn movie(tags: Vec<i64>) -> Movie {
         path: "/movies/The Matrix (1999)".into(),
         tags,
         added: Utc::now(),
-        metadata: json!({"inCinemas": "1999-03-31T00:00:00Z", "overview": "Neo."}),
+        metadata: json!({"inCinemas": "1999-03-31T00:00:00Z", "overview": "Neo."}).into(),
         last_info_sync: None,
         file: None,
     }

@@ -38,7 +38,7 @@ fn new_movie(tmdb_id: i64, profile: i64, tags: Vec<i64>) -> NewMovie {
         root_folder_path: "/movies".into(),
         path: format!("/movies/Movie {tmdb_id} (1999)"),
         tags,
-        metadata: json!({"overview": "x", "runtime": 136, "genres": ["Action"]}),
+        metadata: json!({"overview": "x", "runtime": 136, "genres": ["Action"]}).into(),
     }
 }
 

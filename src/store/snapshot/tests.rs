@@ -15,7 +15,7 @@ fn movie(id: i64, title: &str) -> Movie {
         path: format!("/m/{title}"),
         tags: vec![],
         added: Default::default(),
-        metadata: serde_json::json!({"title": title}),
+        metadata: serde_json::json!({"title": title}).into(),
         last_info_sync: None,
         file: None,
     }

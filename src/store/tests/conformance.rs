@@ -20,7 +20,7 @@ fn new_movie(tmdb_id: i64, profile: i64) -> NewMovie {
         root_folder_path: "/movies".into(),
         path: format!("/movies/Movie {tmdb_id} (1999)"),
         tags: vec![1],
-        metadata: json!({"overview": "x", "runtime": 136}),
+        metadata: json!({"overview": "x", "runtime": 136}).into(),
     }
 }
 
@@ -68,7 +68,7 @@ pub async fn library_suite(s: &dyn Store) {
     let m = s.add_movie(&new_movie(603, p.id)).await.unwrap();
     assert_eq!(m.tmdb_id, 603);
     assert!(m.file.is_none());
-    assert_eq!(m.metadata["runtime"], 136);
+    assert_eq!(m.metadata.value()["runtime"], 136);
     assert!(matches!(
         s.add_movie(&new_movie(603, p.id)).await,
         Err(StoreError::Constraint(_))

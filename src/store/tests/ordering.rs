@@ -30,7 +30,7 @@ async fn orders(s: &dyn Store) -> (Vec<String>, Vec<String>, Vec<i64>) {
                 root_folder_path: "/m".into(),
                 path: format!("/m/{title}"),
                 tags: vec![],
-                metadata: json!({}),
+                metadata: json!({}).into(),
             })
             .await
             .unwrap();

@@ -15,7 +15,7 @@ fn movie(id: i64, title: &str) -> Movie {
         path: format!("/m/{title}"),
         tags: vec![],
         added: Default::default(),
-        metadata: serde_json::json!({"title": title}),
+        metadata: serde_json::json!({"title": title}).into(),
         last_info_sync: None,
         file: None,
     }
@@ -108,4 +108,21 @@ fn the_cache_is_bounded_by_bytes() {
         cache.json(&Arc::new(movie(i, "x")), render);
     }
     assert!(cache.weight() <= 20_000, "{}", cache.weight());
+}
+
+/// A list counts as streaming from its creation until it is dropped, read to the end or not
+/// (the memory trimmer waits for 0).
+#[test]
+fn streaming_lists_are_counted_until_dropped() {
+    let cache = RenderCache::new(RENDER_CACHE_BYTES);
+    let movies: Vec<Arc<Movie>> = (1..=3).map(|i| Arc::new(movie(i, "M"))).collect();
+    let streaming = || cache.streaming.load(Ordering::SeqCst);
+    let whole = ListChunks::new(list(&movies), cache.clone(), render);
+    let mut abandoned = ListChunks::new(list(&movies), cache.clone(), render);
+    assert_eq!(streaming(), 2);
+    assert!(abandoned.next().is_some());
+    drop(abandoned);
+    assert_eq!(streaming(), 1);
+    assert_eq!(whole.count(), 1);
+    assert_eq!(streaming(), 0);
 }
