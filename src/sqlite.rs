@@ -74,10 +74,11 @@ pub fn make_private(path: &Path) {
         return;
     }
     // Created here (empty, which SQLite takes as a new database) so it is never world-readable.
+    // Only a missing file (`create_new`): opening and closing one SQLite already has open would
+    // drop the process's POSIX locks on it, letting another process reset the WAL under it.
     let _ = std::fs::OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(false)
+        .create_new(true)
         .mode(0o600)
         .open(path);
     for suffix in ["", "-wal", "-shm"] {
@@ -210,6 +211,40 @@ mod tests {
 
     fn mode(p: &Path) -> u32 {
         std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    /// SQLite's POSIX locks belong to the process: closing any other descriptor of the file
+    /// drops them all. Opening a second connection must not do that to the first (it did when
+    /// the 0600 step opened the existing file): another process, seeing no lock, would
+    /// checkpoint and reset the WAL under our connections.
+    #[test]
+    fn a_second_connection_keeps_the_locks_of_the_first() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("locks.db");
+        let a = connect(&path, Duration::from_secs(1), Synchronous::Normal).unwrap();
+        a.execute_batch("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let ino = std::fs::metadata(&path).unwrap().ino();
+        let pid = std::process::id();
+        let held = || {
+            std::fs::read_to_string("/proc/locks")
+                .unwrap()
+                .lines()
+                .any(|l| {
+                    let f: Vec<&str> = l.split_whitespace().collect();
+                    f.iter().any(|w| *w == pid.to_string())
+                        && f.iter().any(|w| w.ends_with(&format!(":{ino}")))
+                })
+        };
+        assert!(held(), "the first connection holds a lock on the file");
+        let b = connect(&path, Duration::from_secs(1), Synchronous::Normal).unwrap();
+        let n: i64 = b
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+        assert!(held(), "still held after a second connection was opened");
+        drop((a, b));
     }
 
     #[test]

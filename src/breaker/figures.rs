@@ -41,6 +41,10 @@ pub const SAVE_EVERY: Duration = Duration::from_secs(5);
 pub const HEARTBEAT: Duration = Duration::from_secs(60);
 
 const WEEK_MS: i64 = 604_800_000;
+/// Most outages kept per service (a week of one a few minutes), so a breaker flapping all week
+/// keeps a small file. Past it the two oldest merge into one: the gap between them then counts as
+/// down, so the longer windows err low, never high.
+pub const MAX_OUTAGES: usize = 2000;
 
 /// One service's record: outages of the last 7 days (`[start, end]`, unix ms; `end` none while
 /// ongoing) and every recovery time seen.
@@ -140,6 +144,10 @@ impl ServiceRecord {
     fn went_down(&mut self, at: i64) {
         if !self.open_outage() {
             self.outages.push((at, None));
+        }
+        if self.outages.len() > MAX_OUTAGES {
+            let second = self.outages.remove(1);
+            self.outages[0].1 = second.1;
         }
     }
 

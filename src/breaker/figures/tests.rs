@@ -250,3 +250,31 @@ fn an_unreadable_file_or_other_bounds_do_not_lose_the_rest() {
     assert_eq!(f.recovery.cumulative[0], 0);
     assert_eq!(f.recovery.cumulative.last(), Some(&1));
 }
+
+#[test]
+fn a_flapping_breaker_keeps_a_bounded_record_that_errs_low() {
+    let r = Rig::new(None);
+    // 100 more outages than are kept: 1 s each, one every 10 s.
+    let n = MAX_OUTAGES + 100;
+    for _ in 0..n {
+        r.wait(9);
+        r.ev("tmdb", Closed, Open);
+        r.wait(1);
+        r.ev("tmdb", Open, Closed);
+    }
+    assert_eq!(
+        r.figures.inner.lock().saved.services["tmdb"].outages.len(),
+        MAX_OUTAGES
+    );
+    let f = r.figures.service("tmdb");
+    assert_eq!(f.recovery.count, n as u64, "every recovery is counted");
+    assert!(
+        close_to(f.availability["1h"], 0.9),
+        "recent outages are exact"
+    );
+    // The truth is 90 %; the 100 merges count their 9 s gaps as down, and nothing more.
+    let week = f.availability["7d"];
+    let observed = 10.0 * n as f64;
+    assert!(week <= 0.9 + 1e-9, "{week}");
+    assert!(week >= 0.9 - 100.0 * 9.0 / observed - 1e-9, "{week}");
+}
