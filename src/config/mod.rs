@@ -249,6 +249,9 @@ pub struct TorznabIndexer {
     pub api_key: Secret,
     pub enabled: bool,
     pub timeout_seconds: u64,
+    /// Failover endpoints (issue 17): alternative base URLs of the same indexer, tried in order
+    /// when `url` fails or its breaker is open; the `n`th has the breaker `torznab:<name>#<n+1>`.
+    pub mirror_urls: Vec<String>,
 }
 
 impl Default for TorznabIndexer {
@@ -259,6 +262,7 @@ impl Default for TorznabIndexer {
             api_key: Secret::default(),
             enabled: true,
             timeout_seconds: 15,
+            mirror_urls: Vec::new(),
         }
     }
 }
@@ -395,6 +399,12 @@ impl Default for AlertsConfig {
     }
 }
 
+/// The breaker of Torznab indexer `name`'s mirror number `k` (0-based): `torznab:<name>#<k+2>`
+/// (the indexer's own URL being #1).
+pub fn mirror_breaker(name: &str, k: usize) -> String {
+    format!("torznab:{name}#{}", k + 2)
+}
+
 impl Config {
     /// The effective database URL: the configured one, or SQLite inside the data dir.
     pub fn database_url(&self) -> String {
@@ -411,12 +421,10 @@ impl Config {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        names.extend(
-            self.indexers
-                .torznab
-                .iter()
-                .map(|i| format!("torznab:{}", i.name)),
-        );
+        for i in &self.indexers.torznab {
+            names.push(format!("torznab:{}", i.name));
+            names.extend((0..i.mirror_urls.len()).map(|k| mirror_breaker(&i.name, k)));
+        }
         names
     }
 }

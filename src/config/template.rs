@@ -170,6 +170,7 @@ timeout_seconds = 10
 # name = "prowlarr"
 # url = "http://127.0.0.1:9696/1"
 # api_key = "..."
+# mirror_urls = ["http://127.0.0.1:9697/1"]   # optional failover URLs (breakers torznab:<name>#2, #3, ...)
 torznab = []
 
 [alerts]

@@ -155,6 +155,9 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
             );
         }
         url(&mut err, &format!("{key}.url"), &ix.url);
+        for (j, m) in ix.mirror_urls.iter().enumerate() {
+            url(&mut err, &format!("{key}.mirror_urls[{j}]"), m);
+        }
         positive(
             &mut err,
             &format!("{key}.timeout_seconds"),

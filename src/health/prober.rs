@@ -8,7 +8,6 @@ use super::{is_configured, ProbeResult};
 use crate::alerts::Alerts;
 use crate::breaker::CallError;
 use crate::clients::http::HttpError;
-use crate::services::search::IndexerClient;
 use crate::store::StoreError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -72,9 +71,9 @@ async fn probe_one(state: &Health, name: &str) -> Option<ProbeResult> {
                     }),
                 },
                 // The light Torznab probe: `t=caps` of the indexer in use.
-                _ => match state.search.by_service(name).map(|i| i.client().clone()) {
-                    Some(IndexerClient::Torznab(c)) => c.probe().await,
-                    _ => Err(HttpError::Transport {
+                _ => match state.search.torznab_client_for(name) {
+                    Some(c) => c.probe().await,
+                    None => Err(HttpError::Transport {
                         service: name.to_string(),
                         detail: "not configured".into(),
                     }),
