@@ -60,6 +60,11 @@ async fn probe_one(state: &Health, name: &str) -> Option<ProbeResult> {
         let call = async {
             match name {
                 "tmdb" => state.tmdb.configuration().await,
+                // TMDB's alternative base URL, with the same key.
+                crate::config::TMDB_ALT => {
+                    let base = state.config.get().tmdb.fallback_base_url.clone();
+                    state.tmdb.at(&base).configuration().await
+                }
                 // Logs in (with its own back-off), so a wrong password shows as misconfigured.
                 "qbittorrent" => state.downloads.client().version().await.map(|_| ()),
                 // A failover endpoint: the client behind that breaker.

@@ -108,3 +108,51 @@ async fn mirror_urls_through_the_indexer_api() {
     searches_answer_from_the_mirror(&s, "torznab:tracker").await;
     s.stop();
 }
+
+/// TMDB's alternative base URL (`[tmdb] fallback_base_url`, breaker `tmdb:alt`): with TMDB's own
+/// URL down, lookups are answered fresh (not stale) through the alternative.
+#[tokio::test]
+async fn tmdb_answers_through_its_alternative_base_url() {
+    let alt = Routes::start(vec![
+        ("/3/search/movie", SEARCH),
+        ("/3/movie/", MOVIE),
+        ("/3/configuration", CONFIGURATION),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        &format!(
+            "[tmdb]\nfallback_base_url = \"{}/3\"\n\
+             [circuit_breakers.tmdb]\nfailure_threshold = 2\nrecovery_timeout_seconds = 60\n",
+            alt.url()
+        ),
+    );
+    let s = Server::start(
+        dir.path(),
+        &[
+            ("TMDB_API_KEY", "test-key"),
+            (
+                "TMDB_API_URL",
+                &format!("http://127.0.0.1:{}/3", dead_port()),
+            ),
+            ("HEALTH_CHECK_INTERVAL_SECONDS", "3600"),
+        ],
+    );
+    assert!(breaker_names(&s).await.contains(&"tmdb:alt".to_string()));
+    for term in ["The Matrix 1999", "tmdb:603", "The Matrix"] {
+        let r = lookup(&s, term).await;
+        assert_eq!(r.status(), 200, "{term}");
+        assert!(
+            r.headers().get("x-reelarr-stale").is_none(),
+            "{term}: fresh"
+        );
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v[0]["tmdbId"], 603, "{term}: {v}");
+    }
+    let b = get_json(&s, "/api/v1/circuit-breakers/tmdb").await;
+    assert_eq!(b["state"], "open", "{b}");
+    let b = get_json(&s, "/api/v1/circuit-breakers/tmdb%3Aalt").await;
+    assert_eq!(b["state"], "closed", "{b}");
+    s.stop();
+}
