@@ -39,12 +39,17 @@ pub async fn build(
         cfg.tmdb.api_key.clone(),
         Duration::from_secs(cfg.tmdb.timeout_seconds),
     );
-    let metadata = MetadataService::new(
+    let mut metadata = MetadataService::new(
         tmdb.clone(),
         breaker(reg, "tmdb")?,
         Duration::from_secs(cfg.tmdb.cache_ttl_seconds),
         Duration::from_secs(cfg.tmdb.negative_cache_ttl_seconds),
     );
+    // Failover endpoint (issue 17): TMDB's alternative base URL behind `tmdb:alt`.
+    if !cfg.tmdb.fallback_base_url.is_empty() {
+        let alt = tmdb.at(&cfg.tmdb.fallback_base_url);
+        metadata = metadata.with_alternative(alt, breaker(reg, crate::config::TMDB_ALT)?);
+    }
 
     // The indexers are put in force by the providers service (config and database ones).
     let search = SearchService::new(Vec::new());

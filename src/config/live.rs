@@ -245,6 +245,10 @@ fn persist_breaker(path: &Path, service: &str, s: &BreakerSettings) -> std::io::
         None if service.starts_with("notification:") => {
             cb.entry("notification").or_insert(toml_edit::table())
         }
+        // TMDB's alternative base URL shares the `tmdb` table.
+        None if service == crate::config::TMDB_ALT => {
+            cb.entry("tmdb").or_insert(toml_edit::table())
+        }
         // Every failover qBittorrent endpoint's breaker shares the `qbittorrent` table.
         None if service.starts_with("qbittorrent:") => {
             cb.entry("qbittorrent").or_insert(toml_edit::table())

@@ -141,7 +141,8 @@ impl BreakersConfig {
     /// The settings for a breaker by its registry name (`tmdb`, `torznab:prowlarr`, ...).
     pub fn get(&self, service: &str) -> Option<&BreakerSettings> {
         match service {
-            "tmdb" => Some(&self.tmdb),
+            // TMDB's alternative base URL shares the `tmdb` table.
+            "tmdb" | TMDB_ALT => Some(&self.tmdb),
             "hdbits" => Some(&self.hdbits),
             "qbittorrent" => Some(&self.qbittorrent),
             "database" => Some(&self.database),
@@ -158,7 +159,7 @@ impl BreakersConfig {
     /// Mutable access used by the live-update endpoint; a Torznab indexer gets its own override table.
     pub fn get_mut(&mut self, service: &str) -> Option<&mut BreakerSettings> {
         match service {
-            "tmdb" => Some(&mut self.tmdb),
+            "tmdb" | TMDB_ALT => Some(&mut self.tmdb),
             "hdbits" => Some(&mut self.hdbits),
             "qbittorrent" => Some(&mut self.qbittorrent),
             "database" => Some(&mut self.database),
@@ -208,6 +209,10 @@ pub struct TmdbConfig {
     pub image_url: String,
     /// Cap of the on-disk poster cache (`<data-dir>/MediaCover`); the oldest files go first.
     pub image_cache_mb: u64,
+    /// Failover endpoint (issue 17): an alternative TMDB API base URL (a mirror or caching
+    /// proxy), asked when `api_url` fails or its breaker is open; its breaker is `tmdb:alt`.
+    /// Empty: none. Read at start.
+    pub fallback_base_url: String,
 }
 
 /// `[hdbits]`: the private tracker's JSON API.
@@ -249,6 +254,9 @@ pub struct TorznabIndexer {
     pub api_key: Secret,
     pub enabled: bool,
     pub timeout_seconds: u64,
+    /// Failover endpoints (issue 17): alternative base URLs of the same indexer, tried in order
+    /// when `url` fails or its breaker is open; the `n`th has the breaker `torznab:<name>#<n+1>`.
+    pub mirror_urls: Vec<String>,
 }
 
 impl Default for TorznabIndexer {
@@ -259,6 +267,7 @@ impl Default for TorznabIndexer {
             api_key: Secret::default(),
             enabled: true,
             timeout_seconds: 15,
+            mirror_urls: Vec::new(),
         }
     }
 }
@@ -358,6 +367,7 @@ impl Default for TmdbConfig {
             negative_cache_ttl_seconds: 300,
             image_url: "https://image.tmdb.org/t/p".into(),
             image_cache_mb: 200,
+            fallback_base_url: String::new(),
         }
     }
 }
@@ -395,6 +405,15 @@ impl Default for AlertsConfig {
     }
 }
 
+/// The breaker of TMDB's alternative base URL (`[tmdb] fallback_base_url`).
+pub const TMDB_ALT: &str = "tmdb:alt";
+
+/// The breaker of Torznab indexer `name`'s mirror number `k` (0-based): `torznab:<name>#<k+2>`
+/// (the indexer's own URL being #1).
+pub fn mirror_breaker(name: &str, k: usize) -> String {
+    format!("torznab:{name}#{}", k + 2)
+}
+
 impl Config {
     /// The effective database URL: the configured one, or SQLite inside the data dir.
     pub fn database_url(&self) -> String {
@@ -411,12 +430,13 @@ impl Config {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        names.extend(
-            self.indexers
-                .torznab
-                .iter()
-                .map(|i| format!("torznab:{}", i.name)),
-        );
+        if !self.tmdb.fallback_base_url.is_empty() {
+            names.push(TMDB_ALT.to_string());
+        }
+        for i in &self.indexers.torznab {
+            names.push(format!("torznab:{}", i.name));
+            names.extend((0..i.mirror_urls.len()).map(|k| mirror_breaker(&i.name, k)));
+        }
         names
     }
 }

@@ -160,6 +160,9 @@ negative_cache_ttl_seconds = 300
 # image_cache_mb of images in <data-dir>/MediaCover.
 image_url = "https://image.tmdb.org/t/p"
 image_cache_mb = 200
+# An alternative TMDB API base URL (mirror or caching proxy), asked when api_url fails; its
+# breaker is tmdb:alt (thresholds of [circuit_breakers.tmdb]). Empty: none. Read at start.
+fallback_base_url = ""
 
 [hdbits]
 # env HDBITS_USERNAME, HDBITS_PASSKEY (or HDBITS_PASSKEY_FILE).
@@ -183,6 +186,7 @@ timeout_seconds = 10
 # name = "prowlarr"
 # url = "http://127.0.0.1:9696/1"
 # api_key = "..."
+# mirror_urls = ["http://127.0.0.1:9697/1"]   # optional failover URLs (breakers torznab:<name>#2, #3, ...)
 torznab = []
 
 [alerts]

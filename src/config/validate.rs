@@ -118,6 +118,13 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
 
     url(&mut err, "tmdb.api_url", &c.tmdb.api_url);
     url(&mut err, "tmdb.image_url", &c.tmdb.image_url);
+    if !c.tmdb.fallback_base_url.is_empty() {
+        url(
+            &mut err,
+            "tmdb.fallback_base_url",
+            &c.tmdb.fallback_base_url,
+        );
+    }
     positive(&mut err, "tmdb.timeout_seconds", c.tmdb.timeout_seconds);
     url(&mut err, "hdbits.api_url", &c.hdbits.api_url);
     positive(&mut err, "hdbits.timeout_seconds", c.hdbits.timeout_seconds);
@@ -155,6 +162,9 @@ pub(crate) fn validate(c: &Config) -> Vec<(String, String)> {
             );
         }
         url(&mut err, &format!("{key}.url"), &ix.url);
+        for (j, m) in ix.mirror_urls.iter().enumerate() {
+            url(&mut err, &format!("{key}.mirror_urls[{j}]"), m);
+        }
         positive(
             &mut err,
             &format!("{key}.timeout_seconds"),

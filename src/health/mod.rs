@@ -79,7 +79,7 @@ impl HealthState {
 /// indexer or download client added through the API counts at once.
 pub fn is_configured(state: &Health, service: &str) -> bool {
     match service {
-        "tmdb" => state.tmdb.is_configured(),
+        "tmdb" | crate::config::TMDB_ALT => state.tmdb.is_configured(),
         "qbittorrent" => state.downloads.is_configured(),
         // A failover endpoint (issue 17): its client is in use, so set up.
         n if n.starts_with("qbittorrent:") => state.downloads.is_configured_for(n),
@@ -209,6 +209,8 @@ pub async fn detailed(state: &Health) -> Value {
     let mut torznab = Map::new();
     // Failover qBittorrent endpoints after the primary, by client name (issue 17).
     let mut endpoints = Map::new();
+    // TMDB's alternative base URL (`tmdb:alt`), when configured.
+    let mut tmdb_alt = None;
     let holds = state.chains().all();
     for b in state.breakers.all() {
         let snap = b.snapshot();
@@ -224,6 +226,10 @@ pub async fn detailed(state: &Health) -> Value {
             let pool = state.store.pool_status();
             report.insert("connection_pool_active".into(), json!(pool.active));
             report.insert("connection_pool_idle".into(), json!(pool.idle));
+        }
+        if b.name() == crate::config::TMDB_ALT {
+            tmdb_alt = Some(Value::Object(report));
+            continue;
         }
         if let Some(n) = b.name().strip_prefix("qbittorrent:") {
             endpoints.insert(n.to_string(), Value::Object(report));
@@ -245,6 +251,7 @@ pub async fn detailed(state: &Health) -> Value {
         "services": services,
         "torznab": torznab,
         "qbittorrent_endpoints": endpoints,
+        "tmdb_alt": tmdb_alt,
         "holds": holds,
         "retry_queue_depth": queue.depth,
         "retry_queue_dead_letters": queue.dead,

@@ -8,7 +8,6 @@ use super::{is_configured, ProbeResult};
 use crate::alerts::Alerts;
 use crate::breaker::CallError;
 use crate::clients::http::HttpError;
-use crate::services::search::IndexerClient;
 use crate::store::StoreError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,6 +60,11 @@ async fn probe_one(state: &Health, name: &str) -> Option<ProbeResult> {
         let call = async {
             match name {
                 "tmdb" => state.tmdb.configuration().await,
+                // TMDB's alternative base URL, with the same key.
+                crate::config::TMDB_ALT => {
+                    let base = state.config.get().tmdb.fallback_base_url.clone();
+                    state.tmdb.at(&base).configuration().await
+                }
                 // Logs in (with its own back-off), so a wrong password shows as misconfigured.
                 "qbittorrent" => state.downloads.client().version().await.map(|_| ()),
                 // A failover endpoint: the client behind that breaker.
@@ -72,9 +76,9 @@ async fn probe_one(state: &Health, name: &str) -> Option<ProbeResult> {
                     }),
                 },
                 // The light Torznab probe: `t=caps` of the indexer in use.
-                _ => match state.search.by_service(name).map(|i| i.client().clone()) {
-                    Some(IndexerClient::Torznab(c)) => c.probe().await,
-                    _ => Err(HttpError::Transport {
+                _ => match state.search.torznab_client_for(name) {
+                    Some(c) => c.probe().await,
+                    None => Err(HttpError::Transport {
                         service: name.to_string(),
                         detail: "not configured".into(),
                     }),

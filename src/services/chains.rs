@@ -59,12 +59,16 @@ impl Chains {
             });
         }
         let indexers = self.search.indexers();
-        if indexers.is_empty() || !indexers.iter().all(|i| i.breaker().state().is_open()) {
+        // An indexer is open when its own URL and every mirror of it are.
+        let open =
+            |i: &crate::services::search::Indexer| i.breakers().iter().all(|b| b.state().is_open());
+        if indexers.is_empty() || !indexers.iter().all(open) {
             return None;
         }
         let names: Vec<String> = indexers
             .iter()
-            .map(|i| i.breaker().name().to_string())
+            .flat_map(|i| i.breakers())
+            .map(|b| b.name().to_string())
             .collect();
         Some(Hold {
             what: SEARCHES,

@@ -6,6 +6,8 @@ use reelarr_testkit::routes::{dead_port, Routes};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
+mod mirrors;
+
 const SEARCH: &str = include_str!("../fixtures/tmdb.search.json");
 const MOVIE: &str = include_str!("../fixtures/tmdb.movie.603.json");
 const CONFIGURATION: &str = include_str!("../fixtures/tmdb.configuration.json");

@@ -80,6 +80,15 @@ impl TmdbClient {
         }
     }
 
+    /// The same client (sharing its key, so a new key reaches both) at another base URL: TMDB's
+    /// alternative endpoint (`[tmdb] fallback_base_url`).
+    pub fn at(&self, base_url: &str) -> Self {
+        Self {
+            base: base_url.trim_end_matches('/').to_string(),
+            ..self.clone()
+        }
+    }
+
     /// Whether an API key is configured (health reports `unconfigured` otherwise).
     pub fn is_configured(&self) -> bool {
         !self.auth.load().key.is_empty()

@@ -12,6 +12,7 @@
 //!
 //! No HTTP types appear in this API; the HTTP layer maps [`MetadataError`] itself.
 
+mod alt;
 mod info;
 #[cfg(test)]
 mod tests;
@@ -201,6 +202,8 @@ pub struct MetadataService {
 struct Inner {
     client: TmdbClient,
     breaker: Arc<CircuitBreaker>,
+    /// TMDB's alternative base URL and its breaker (`tmdb:alt`), asked when the primary fails.
+    alt: Option<(TmdbClient, Arc<CircuitBreaker>)>,
     fresh: Cache<Key, Entry>,
     last_known: Cache<Key, Entry>,
 }
@@ -238,6 +241,7 @@ impl MetadataService {
             inner: Arc::new(Inner {
                 client,
                 breaker,
+                alt: None,
                 fresh,
                 last_known,
             }),
@@ -346,7 +350,7 @@ impl MetadataService {
         let result = inner
             .fresh
             .try_get_with(key.clone(), async {
-                let fetched: Fetch = inner.breaker.call(self.fetch(&key)).await;
+                let fetched = self.fetch_with_failover(&key).await;
                 let entry = match fetched {
                     Ok(entry) => entry,
                     Err(CallError::Inner(HttpError::Status { status: 404, .. })) => Entry::NotFound,
@@ -404,8 +408,7 @@ impl MetadataService {
     }
 
     /// The one upstream request behind a key.
-    async fn fetch(&self, key: &Key) -> Result<Entry, HttpError> {
-        let client = &self.inner.client;
+    async fn fetch(&self, client: &TmdbClient, key: &Key) -> Result<Entry, HttpError> {
         let now = Utc::now();
         Ok(match key {
             Key::Search { query, year } => {

@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::config_view::{self, hdbits_api_url, torznab_url};
+use super::config_view::{self, hdbits_api_url, torznab_url, torznab_url_at};
 use super::model::{Provider, Source};
 use super::Providers;
 use crate::breaker::Registry;
-use crate::config::{Config, Secret, TorznabIndexer};
-use crate::services::search::Indexer;
+use crate::config::{mirror_breaker, Config, Secret, TorznabIndexer};
+use crate::services::search::{Indexer, Mirror};
 
 /// What the last apply built, so an unchanged provider keeps its client.
 #[derive(Default)]
@@ -53,6 +53,17 @@ pub fn sync_registry(registry: &Registry, cfg: &Config, extra: &[String]) {
     }
 }
 
+/// A Torznab provider's mirror URLs (`mirrorUrls`), in order.
+fn mirror_urls(p: &Provider) -> Vec<String> {
+    match p.fields.get("mirrorUrls") {
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|u| u.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The breaker an indexer provider is called through.
 pub fn breaker_name(p: &Provider) -> String {
     if p.implementation == "HDBits" {
@@ -63,13 +74,16 @@ pub fn breaker_name(p: &Provider) -> String {
 }
 
 impl Providers {
-    /// Breakers of the Torznab indexers stored in the database.
+    /// Breakers of the Torznab indexers stored in the database, and of their mirrors.
     fn extra_breakers(&self) -> Vec<String> {
         let db = self.inner.db.read();
         db.indexers
             .iter()
             .filter(|p| p.implementation == "Torznab")
-            .map(breaker_name)
+            .flat_map(|p| {
+                let mirrors = (0..mirror_urls(p).len()).map(|k| mirror_breaker(&p.name, k));
+                std::iter::once(breaker_name(p)).chain(mirrors)
+            })
             .collect()
     }
 
@@ -157,10 +171,23 @@ impl Providers {
                         .collect(),
                     _ => Vec::new(),
                 };
-                let client = f
-                    .torznab(&p.name, &url, key, Duration::from_secs(timeout))
-                    .with_categories(cats);
-                Indexer::torznab(client, breaker)
+                let timeout = Duration::from_secs(timeout);
+                let mut mirrors = Vec::new();
+                for (k, m) in mirror_urls(p).iter().enumerate() {
+                    let Some(breaker) = self.inner.registry.get(&mirror_breaker(&p.name, k)) else {
+                        continue;
+                    };
+                    let m = match p.source {
+                        Source::Config => m.clone(),
+                        Source::Database => torznab_url_at(m, p),
+                    };
+                    let client = f
+                        .torznab(&p.name, &m, key.clone(), timeout)
+                        .with_categories(cats.clone());
+                    mirrors.push(Mirror { client, breaker });
+                }
+                let client = f.torznab(&p.name, &url, key, timeout).with_categories(cats);
+                Indexer::torznab(client, breaker).with_mirrors(mirrors)
             }
             // Only an API provider's own minimum: the config file's follow `[library]`.
             .with_min_seeders(

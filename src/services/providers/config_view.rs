@@ -82,6 +82,7 @@ pub fn indexers(cfg: &Config) -> Vec<Provider> {
                 ("seedCriteria.seedRatio", Value::Null),
                 ("seedCriteria.seedTime", Value::Null),
                 ("requiredFlags", json!([])),
+                ("mirrorUrls", json!(ix.mirror_urls)),
             ],
         );
         out.push(p);
@@ -159,7 +160,12 @@ pub fn qbittorrent_url(p: &Provider) -> String {
 
 /// The Torznab endpoint a provider's `baseUrl` and `apiPath` describe.
 pub fn torznab_url(p: &Provider) -> String {
-    let base = p.text("baseUrl");
+    torznab_url_at(&p.text("baseUrl"), p)
+}
+
+/// The Torznab endpoint at base URL `base` (the provider's own, or one of its `mirrorUrls`)
+/// with the provider's `apiPath`.
+pub fn torznab_url_at(base: &str, p: &Provider) -> String {
     let path = p.text("apiPath");
     let path = path.trim_matches('/');
     let base = base.trim_end_matches('/');

@@ -305,7 +305,7 @@ fn check(f: &FieldSpec, v: &Value) -> Result<Value, ServiceError> {
     let bad = |what: &str| invalid(f.name, format!("must be {what}"));
     if v.is_null() {
         return Ok(match f.kind {
-            ValueKind::IntList => Value::Array(vec![]),
+            ValueKind::IntList | ValueKind::UrlList => Value::Array(vec![]),
             _ => f.default_value(),
         });
     }
@@ -374,6 +374,22 @@ fn check(f: &FieldSpec, v: &Value) -> Result<Value, ServiceError> {
                 })
                 .collect();
             Value::from(nums.ok_or_else(|| bad("a list of numbers"))?)
+        }
+        ValueKind::UrlList => {
+            let items: Vec<String> = match v {
+                Value::Array(a) => a
+                    .iter()
+                    .map(|i| i.as_str().map(|s| s.trim().to_string()))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| bad("a list of URLs"))?,
+                Value::String(s) => s.split([',', ' ']).map(|p| p.trim().to_string()).collect(),
+                _ => return Err(bad("a list of URLs")),
+            };
+            let items: Vec<String> = items.into_iter().filter(|u| !u.is_empty()).collect();
+            if !items.iter().all(|u| is_http_url(u)) {
+                return Err(bad("a list of absolute http:// or https:// URLs"));
+            }
+            Value::from(items)
         }
     })
 }

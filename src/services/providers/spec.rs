@@ -47,6 +47,9 @@ pub enum ValueKind {
     Bool,
     /// A list of integers (categories, flags): a JSON array or Radarr's comma-separated text.
     IntList,
+    /// A list of absolute http(s) URLs (a Torznab indexer's `mirrorUrls`): a JSON array or
+    /// comma-separated text.
+    UrlList,
 }
 
 /// Radarr's `PrivacyLevel`: what must never be echoed (`apiKey`, `password`).
@@ -127,6 +130,7 @@ const fn field(name: &'static str, label: &'static str, kind: ValueKind) -> Fiel
         ValueKind::Int | ValueKind::Port | ValueKind::Float => "number",
         ValueKind::Bool => "checkbox",
         ValueKind::IntList => "select",
+        ValueKind::UrlList => "tag",
         ValueKind::Url => "url",
         _ => "textbox",
     };
@@ -233,6 +237,14 @@ const TORZNAB_FIELDS: &[FieldSpec] = &[
     adv(field("seedCriteria.seedTime", "Seed Time", Int)),
     adv(dflt(
         field("requiredFlags", "Required Flags", IntList),
+        "[]",
+    )),
+    // reelarr's own (issue 17): failover endpoints, breakers `torznab:<name>#2`, `#3`, ...
+    adv(dflt(
+        help(
+            field("mirrorUrls", "Mirror URLs", UrlList),
+            "Alternative URLs of this indexer, tried in order when the URL above fails",
+        ),
         "[]",
     )),
 ];

@@ -6,8 +6,11 @@
 //! with a human reason. The rest are merged and deduplicated by info-hash (keeping the copy
 //! with more seeders), then by guid. No HTTP types appear in this API.
 
+mod mirrors;
 #[cfg(test)]
 mod tests;
+
+pub use mirrors::Mirror;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -90,6 +93,8 @@ pub struct Indexer {
     breaker: Arc<CircuitBreaker>,
     /// Its own minimum seeders (the provider's `minimumSeeders`), over `[library] minimum_seeders`.
     min_seeders: Option<u32>,
+    /// Torznab mirror endpoints, tried in order when its own URL fails (see `mirrors.rs`).
+    mirrors: Vec<Mirror>,
 }
 
 impl Indexer {
@@ -99,6 +104,7 @@ impl Indexer {
             client: IndexerClient::Hdbits(client),
             breaker,
             min_seeders: None,
+            mirrors: Vec::new(),
         }
     }
 
@@ -108,6 +114,7 @@ impl Indexer {
             client: IndexerClient::Torznab(client),
             breaker,
             min_seeders: None,
+            mirrors: Vec::new(),
         }
     }
 
@@ -171,15 +178,7 @@ impl Indexer {
                     Err(CallError::Timeout) => Err(self.timeout_warning()),
                 }
             }
-            IndexerClient::Torznab(c) => {
-                let fut = c.search_movie(q.imdb_id.as_deref(), &q.title, q.year);
-                match self.breaker.call(fut).await {
-                    Ok(v) => Ok(v),
-                    Err(CallError::Inner(e)) => Err(self.http_warning(&e)),
-                    Err(CallError::Open(r)) => Err(self.open_warning(r.retry_after_seconds())),
-                    Err(CallError::Timeout) => Err(self.timeout_warning()),
-                }
-            }
+            IndexerClient::Torznab(c) => self.torznab_search(c, q).await,
         }
     }
 
@@ -281,7 +280,9 @@ impl SearchService {
     /// The indexer guarded by breaker `service` (`hdbits`, `torznab:<name>`), if in use.
     pub fn by_service(&self, service: &str) -> Option<Indexer> {
         let all = self.indexers.load();
-        all.iter().find(|i| i.breaker.name() == service).cloned()
+        all.iter()
+            .find(|i| i.breakers().iter().any(|b| b.name() == service))
+            .cloned()
     }
 
     /// Each indexer's own minimum seeders, by display name (what releases carry as `indexer`).
