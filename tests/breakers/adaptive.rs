@@ -79,6 +79,36 @@ async fn learned_open_period_shortens_the_next_outage() {
     s.stop();
 }
 
+/// The prober wakes when an open breaker's trial falls due, not only every
+/// `HEALTH_CHECK_INTERVAL_SECONDS`: a quiet service (no user calls) gets its half-open trial after
+/// its recovery timeout, so a short (e.g. learned) open period is not stretched to the interval.
+#[tokio::test]
+async fn a_quiet_service_gets_its_trial_when_due_not_at_the_next_probe_round() {
+    let fake = Fake::start_fixed(500, "boom").await;
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        &format!(
+            "[[indexers.torznab]]\nname = \"fake\"\nurl = \"{}\"\napi_key = \"k\"\n\
+             [circuit_breakers.torznab]\nfailure_threshold = 1\nrecovery_timeout_seconds = 2\n\
+             call_timeout_ms = 300\nslow_call_ms = 0\n",
+            fake.url()
+        ),
+    );
+    let s = Server::start(dir.path(), &[("HEALTH_CHECK_INTERVAL_SECONDS", "60")]);
+    // The prober's first round at start fails and opens the breaker.
+    wait_state(&s, "open").await;
+    fake.set_status(200);
+    let healed = std::time::Instant::now();
+    wait_state(&s, "closed").await;
+    assert!(
+        healed.elapsed() < Duration::from_secs(10),
+        "closed {:?} after the peer healed: the trial waited for the 60 s round",
+        healed.elapsed()
+    );
+    s.stop();
+}
+
 #[tokio::test]
 async fn adaptive_is_set_live_validated_and_persisted() {
     let dir = tempfile::tempdir().unwrap();
