@@ -2,8 +2,8 @@
 //! the environment and the live API; a fake Torznab peer that fails and heals twice shows the
 //! open period learned from the first outage shortening the second.
 
+use crate::torznab_outage::failing_torznab;
 use reelarr_testkit::app::*;
-use reelarr_testkit::routes::Fake;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -28,17 +28,11 @@ fn planned_wait(v: &Value) -> f64 {
 
 #[tokio::test]
 async fn learned_open_period_shortens_the_next_outage() {
-    let fake = Fake::start_fixed(500, "boom").await;
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[indexers.torznab]]\nname = \"fake\"\nurl = \"{}\"\napi_key = \"k\"\n\
-             [circuit_breakers.torznab]\nfailure_threshold = 3\nrecovery_timeout_seconds = 4\n\
-             call_timeout_ms = 300\nslow_call_ms = 0\nadaptive = true\nadaptive_min_open_seconds = 1\n",
-            fake.url()
-        ),
-    );
+    let (fake, dir) = failing_torznab(
+        "failure_threshold = 3\nrecovery_timeout_seconds = 4\ncall_timeout_ms = 300\n\
+         slow_call_ms = 0\nadaptive = true\nadaptive_min_open_seconds = 1\n",
+    )
+    .await;
     let s = Server::start(
         dir.path(),
         &[
@@ -84,17 +78,10 @@ async fn learned_open_period_shortens_the_next_outage() {
 /// its recovery timeout, so a short (e.g. learned) open period is not stretched to the interval.
 #[tokio::test]
 async fn a_quiet_service_gets_its_trial_when_due_not_at_the_next_probe_round() {
-    let fake = Fake::start_fixed(500, "boom").await;
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[indexers.torznab]]\nname = \"fake\"\nurl = \"{}\"\napi_key = \"k\"\n\
-             [circuit_breakers.torznab]\nfailure_threshold = 1\nrecovery_timeout_seconds = 2\n\
-             call_timeout_ms = 300\nslow_call_ms = 0\n",
-            fake.url()
-        ),
-    );
+    let (fake, dir) = failing_torznab(
+        "failure_threshold = 1\nrecovery_timeout_seconds = 2\ncall_timeout_ms = 300\nslow_call_ms = 0\n",
+    )
+    .await;
     let s = Server::start(dir.path(), &[("HEALTH_CHECK_INTERVAL_SECONDS", "60")]);
     // The prober's first round at start fails and opens the breaker.
     wait_state(&s, "open").await;

@@ -3,8 +3,8 @@
 //! histogram) and as availability under 1 in `/api/v1/circuit-breakers`, `/health/detailed` and
 //! `/metrics`, and all of it is still there after a restart on the same data dir.
 
+use crate::torznab_outage::failing_torznab;
 use reelarr_testkit::app::*;
-use reelarr_testkit::routes::Fake;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -40,16 +40,10 @@ fn in_metrics(text: &str, needle: &str) {
 
 #[tokio::test]
 async fn an_outage_shows_as_recovery_and_availability_and_survives_a_restart() {
-    let fake = Fake::start_fixed(500, "boom").await;
-    let dir = tempfile::tempdir().unwrap();
-    write_config(
-        dir.path(),
-        &format!(
-            "[[indexers.torznab]]\nname = \"fake\"\nurl = \"{}\"\napi_key = \"k\"\n\
-             [circuit_breakers.torznab]\nfailure_threshold = 3\nrecovery_timeout_seconds = 2\ncall_timeout_ms = 300\nslow_call_ms = 0\n",
-            fake.url()
-        ),
-    );
+    let (fake, dir) = failing_torznab(
+        "failure_threshold = 3\nrecovery_timeout_seconds = 2\ncall_timeout_ms = 300\nslow_call_ms = 0\n",
+    )
+    .await;
     let s = start(dir.path());
     wait_state(&s, "open").await;
     fake.set_status(200);

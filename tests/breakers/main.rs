@@ -8,3 +8,4 @@ mod chains;
 mod figures;
 mod live_config;
 mod peers;
+mod torznab_outage;
