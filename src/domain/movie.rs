@@ -181,6 +181,29 @@ pub struct BlocklistEntry {
     pub date: DateTime<Utc>,
 }
 
+/// A bare movie for unit tests (title and year, metadata `{"title": …}`, no file), the one
+/// fixture the library's in-memory tests share.
+#[cfg(test)]
+pub fn test_movie(id: i64, title: &str) -> Movie {
+    Movie {
+        id,
+        tmdb_id: id,
+        imdb_id: None,
+        title: title.into(),
+        year: 2000,
+        monitored: true,
+        minimum_availability: "released".into(),
+        quality_profile_id: 1,
+        root_folder_path: "/m".into(),
+        path: format!("/m/{title}"),
+        tags: vec![],
+        added: Default::default(),
+        metadata: serde_json::json!({"title": title}).into(),
+        last_info_sync: None,
+        file: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,25 +1,7 @@
 use super::Snapshot;
 use crate::domain::movie::Movie;
 
-fn movie(id: i64, title: &str) -> Movie {
-    Movie {
-        id,
-        tmdb_id: id,
-        imdb_id: None,
-        title: title.into(),
-        year: 2000,
-        monitored: true,
-        minimum_availability: "released".into(),
-        quality_profile_id: 1,
-        root_folder_path: "/m".into(),
-        path: format!("/m/{title}"),
-        tags: vec![],
-        added: Default::default(),
-        metadata: serde_json::json!({"title": title}).into(),
-        last_info_sync: None,
-        file: None,
-    }
-}
+use crate::domain::movie::test_movie as movie;
 
 #[test]
 fn a_full_list_replaces_the_copy_unless_it_already_matches() {

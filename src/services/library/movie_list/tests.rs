@@ -1,25 +1,7 @@
 use super::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-fn movie(id: i64, title: &str) -> Movie {
-    Movie {
-        id,
-        tmdb_id: id,
-        imdb_id: None,
-        title: title.into(),
-        year: 2000,
-        monitored: true,
-        minimum_availability: "released".into(),
-        quality_profile_id: 1,
-        root_folder_path: "/m".into(),
-        path: format!("/m/{title}"),
-        tags: vec![],
-        added: Default::default(),
-        metadata: serde_json::json!({"title": title}).into(),
-        last_info_sync: None,
-        file: None,
-    }
-}
+use crate::domain::movie::test_movie as movie;
 
 static RENDERS: AtomicUsize = AtomicUsize::new(0);
 
