@@ -1,37 +1,26 @@
 // The "add this movie" dialog: quality profile, root folder, monitor, minimum availability and
 // search on add, then POST /api/v3/movie. The profile and folder chosen last are preselected.
-import { html, useState } from '../lib/html.js';
+import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { getPref, setPref } from '../lib/prefs.js';
-import { Modal } from './dialog.js';
+import { Modal, useFormSubmit } from './dialog.js';
 import { Alert } from './notice.js';
 
 export function AddDialog({ movie, profiles, folders, onAdded, onClose }) {
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (ev) => {
-    ev.preventDefault();
-    const f = ev.currentTarget;
-    setBusy(true);
-    setError(null);
-    try {
-      const added = await api('/api/v3/movie', {
-        method: 'POST',
-        body: {
-          tmdbId: movie.tmdbId, title: movie.title, year: movie.year,
-          qualityProfileId: Number(f.profile.value), rootFolderPath: f.folder.value,
-          monitored: f.monitor.value !== 'none', minimumAvailability: f.availability.value,
-          addOptions: { searchForMovie: f.search.checked },
-        },
-      });
-      setPref('addProfile', f.profile.value);
-      setPref('addFolder', f.folder.value);
-      onAdded(added);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useFormSubmit(async (f) => {
+    const added = await api('/api/v3/movie', {
+      method: 'POST',
+      body: {
+        tmdbId: movie.tmdbId, title: movie.title, year: movie.year,
+        qualityProfileId: Number(f.profile.value), rootFolderPath: f.folder.value,
+        monitored: f.monitor.value !== 'none', minimumAvailability: f.availability.value,
+        addOptions: { searchForMovie: f.search.checked },
+      },
+    });
+    setPref('addProfile', f.profile.value);
+    setPref('addFolder', f.folder.value);
+    onAdded(added);
+  });
   // The last choices are offered again (when they still exist).
   const lastProfile = getPref('addProfile', '');
   const lastFolder = getPref('addFolder', '');

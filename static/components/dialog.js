@@ -1,6 +1,6 @@
 // A modal <dialog> driven by Preact: opened with showModal() (focus trapped, Escape closes,
 // the page behind is inert), reported closed through `onClose`, focus returned to its opener.
-import { html, useEffect, useRef } from '../lib/html.js';
+import { html, useEffect, useRef, useState } from '../lib/html.js';
 
 /** `<Modal title onClose>children</Modal>`: mounted means open. */
 export function Modal({ title, onClose, children, labelId }) {
@@ -23,4 +23,25 @@ export function Modal({ title, onClose, children, labelId }) {
     <h2 id=${id}>${title}</h2>
     ${children}
   </dialog>`;
+}
+
+/** A dialog form's submit: stops the page load, marks the form busy and runs `action(form)`. A
+ * thrown error is shown through `error` and the form can be sent again; on success it stays busy
+ * (the dialog is about to close). */
+export function useFormSubmit(action) {
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (ev) => {
+    ev.preventDefault();
+    const form = ev.currentTarget;
+    setBusy(true);
+    setError(null);
+    try {
+      await action(form);
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return { error, busy, submit };
 }

@@ -1,32 +1,22 @@
 // The movie page's two dialogs: edit (monitored, profile, availability, path, tags; PUT) and delete
 // (optionally with its files; DELETE ?deleteFiles=).
-import { html, useState } from '../lib/html.js';
+import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
-import { Modal } from './dialog.js';
+import { Modal, useFormSubmit } from './dialog.js';
 import { Alert } from './notice.js';
 
 export function EditDialog({ movie, profiles, tags, onSaved, onClose }) {
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (ev) => {
-    ev.preventDefault();
-    const f = ev.currentTarget;
-    setBusy(true);
-    try {
-      const chosen = tags.filter((t) => f[`tag-${t.id}`].checked).map((t) => t.id);
-      const saved = await api(`/api/v3/movie/${movie.id}`, {
-        method: 'PUT',
-        body: {
-          id: movie.id, monitored: f.monitored.checked, qualityProfileId: Number(f.profile.value),
-          minimumAvailability: f.availability.value, path: f.path.value, tags: chosen,
-        },
-      });
-      onSaved(saved);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useFormSubmit(async (f) => {
+    const chosen = tags.filter((t) => f[`tag-${t.id}`].checked).map((t) => t.id);
+    const saved = await api(`/api/v3/movie/${movie.id}`, {
+      method: 'PUT',
+      body: {
+        id: movie.id, monitored: f.monitored.checked, qualityProfileId: Number(f.profile.value),
+        minimumAvailability: f.availability.value, path: f.path.value, tags: chosen,
+      },
+    });
+    onSaved(saved);
+  });
   const has = new Set(movie.tags || []);
   return html`<${Modal} title=${`Edit ${movie.title}`} onClose=${onClose} labelId="edit-title">
     <form onSubmit=${submit}>
@@ -51,20 +41,11 @@ export function EditDialog({ movie, profiles, tags, onSaved, onClose }) {
 }
 
 export function DeleteDialog({ movie, onDeleted, onClose }) {
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (ev) => {
-    ev.preventDefault();
-    setBusy(true);
-    try {
-      const files = ev.currentTarget.files.checked;
-      await api(`/api/v3/movie/${movie.id}?deleteFiles=${files}`, { method: 'DELETE' });
-      onDeleted();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useFormSubmit(async (f) => {
+    const files = f.files.checked;
+    await api(`/api/v3/movie/${movie.id}?deleteFiles=${files}`, { method: 'DELETE' });
+    onDeleted();
+  });
   return html`<${Modal} title=${`Delete ${movie.title}?`} onClose=${onClose} labelId="delete-title">
     <form onSubmit=${submit}>
       <p>The movie leaves the library${movie.path ? html`; its folder is <code>${movie.path}</code>` : ''}.</p>

@@ -1,26 +1,16 @@
 // Removing a download from the queue (DELETE /api/v3/queue/{id}): from qBittorrent with its data or
 // not, and optionally blocklisted so the next search skips it.
-import { html, useState } from '../lib/html.js';
+import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
-import { Modal } from './dialog.js';
+import { Modal, useFormSubmit } from './dialog.js';
 import { Alert } from './notice.js';
 
 export function QueueRemoveDialog({ record, onRemoved, onClose }) {
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (ev) => {
-    ev.preventDefault();
-    const f = ev.currentTarget;
-    setBusy(true);
-    try {
-      const q = `removeFromClient=${f.client.checked}&blocklist=${f.blocklist.checked}`;
-      await api(`/api/v3/queue/${record.id}?${q}`, { method: 'DELETE' });
-      onRemoved(record);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useFormSubmit(async (f) => {
+    const q = `removeFromClient=${f.client.checked}&blocklist=${f.blocklist.checked}`;
+    await api(`/api/v3/queue/${record.id}?${q}`, { method: 'DELETE' });
+    onRemoved(record);
+  });
   return html`<${Modal} title="Remove from the queue?" onClose=${onClose} labelId="queue-remove-title">
     <form onSubmit=${submit}>
       <p class="wrap-text">${record.title}</p>
